@@ -1,0 +1,33 @@
+"""The JSON API: one NinjaAPI, one router per app, session auth that enforces CSRF."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import SessionAuth
+
+from jineng.common.errors import DomainError
+
+api = NinjaAPI(
+    title="技能 jineng API",
+    version="1",
+    description="线上职业技能培训与补贴系统接口。状态变更请求需携带 X-CSRFToken。",
+    auth=SessionAuth(csrf=True),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError):
+    return api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
+
+
+def _register_routers() -> None:
+    from jineng.identity.api import router as identity_router
+    from jineng.organizations.api import router as organizations_router
+    from jineng.regions.api import router as regions_router
+
+    api.add_router("/identity/", identity_router)
+    api.add_router("/organizations/", organizations_router)
+    api.add_router("/regions/", regions_router)
+
+
+_register_routers()

@@ -1,0 +1,33 @@
+"""Staff sign in with two factors: after the password, a TOTP code (django-otp)."""
+
+from django.conf import settings
+from django.shortcuts import redirect
+
+EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/verify/", "/notice/", "/healthz")
+
+
+class StaffTwoFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            settings.JINENG_STAFF_2FA
+            and user is not None
+            and user.is_authenticated
+            and not request.path.startswith(EXEMPT_PREFIXES)
+            and not user.is_verified()
+        ):
+            from jineng.identity.selectors import user_is_staff
+
+            if user_is_staff(user=user):
+                if request.path.startswith("/api/"):
+                    from django.http import JsonResponse
+
+                    return JsonResponse(
+                        {"error": {"code": "second_factor_required", "message": "请先完成动态口令验证", "field": None}},
+                        status=403,
+                    )
+                return redirect("web:otp_verify")
+        return self.get_response(request)
