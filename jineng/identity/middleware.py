@@ -17,11 +17,10 @@ class StaffTwoFactorMiddleware:
             and user is not None
             and user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
-            and not user.is_verified()
         ):
-            from jineng.identity.selectors import user_is_staff
+            from jineng.identity.two_factor import needs_second_factor
 
-            if user_is_staff(user=user):
+            if needs_second_factor(user=user):
                 if request.path.startswith("/api/"):
                     from django.http import JsonResponse
 

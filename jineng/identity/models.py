@@ -134,3 +134,6 @@ class KeyGroupMembership(models.Model):
         verbose_name = "重点群体身份"
         verbose_name_plural = "重点群体身份"
         constraints = [models.UniqueConstraint(fields=["person", "group"], name="key_group_once_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_group_display()}"

@@ -63,3 +63,6 @@ class Contract(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "organization", "start"], name="contract_unique_start"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.organization} ({self.start})"

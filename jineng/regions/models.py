@@ -3,7 +3,12 @@ from django.db import models
 
 class Region(models.Model):
     """A GB/T 2260 administrative division. ``province_code`` and ``city_code`` are stored so
-    that "everything inside this city" is one indexed equality, not a tree walk."""
+    that "everything inside this city" is one indexed equality, not a tree walk.
+
+    A municipality (北京、天津、上海、重庆) is its own city: its districts hang directly under
+    it with ``city_code`` = its code. A 省直辖 county (济源 419001, 仙桃 429004 …) hangs
+    directly under its province with an empty ``city_code``. Loaded by
+    ``jineng.regions.services.regions_load``; see ``regions_from_source`` for the details."""
 
     class Level(models.TextChoices):
         PROVINCE = "province", "省级"
@@ -41,6 +46,7 @@ class Bureau(models.Model):
         BUREAU = "bureau", "人力资源和社会保障局"
         SERVICE_CENTRE = "service_centre", "职业技能服务中心"
         FINANCE = "finance", "财政局"
+        ZONE = "zone", "功能区管理机构"  # 高新区、景区人事劳动局，钒钛新城管委会：汇总转报，不是行政区划
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="bureaus")
     kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.BUREAU)
@@ -87,6 +93,9 @@ class WorkingDayOverride(models.Model):
         verbose_name_plural = "工作日调整"
         ordering = ["date"]
 
+    def __str__(self) -> str:
+        return f"{self.date} {'工作日' if self.is_working_day else '休息日'}"
+
 
 class CalendarYear(models.Model):
     """The operator's word that every holiday and adjusted workday of ``year`` is entered."""
@@ -98,3 +107,6 @@ class CalendarYear(models.Model):
     class Meta:
         verbose_name = "已录入的节假日年份"
         verbose_name_plural = "已录入的节假日年份"
+
+    def __str__(self) -> str:
+        return f"{self.year} ({self.source})"

@@ -1,2 +1,19 @@
+from jineng.identity.models import Role
+from jineng.identity.selectors import primary_role
+
+NAV = {
+    Role.LEARNER: [("web:home", "我的学习")],
+    Role.TRAINING_ADMIN: [("web:home", "工作台"), ("web:organizations", "本单位"), ("web:people", "职工")],
+    Role.PLATFORM_OPERATOR: [("web:home", "工作台"), ("web:organizations", "运营单位")],
+    Role.COUNTY_REVIEWER: [("web:home", "审核台"), ("web:people", "人员"), ("web:organizations", "单位")],
+    Role.CITY_OFFICER: [("web:home", "总览"), ("web:people", "人员"), ("web:organizations", "单位")],
+    Role.SYSTEM_ADMIN: [("web:home", "总览"), ("web:people", "人员"), ("web:organizations", "单位")],
+}
+
+
 def navigation(request):
-    return {}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    role = primary_role(user=user) or Role.LEARNER
+    return {"nav_items": NAV[role], "nav_role_label": Role(role).label}
