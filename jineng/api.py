@@ -23,11 +23,13 @@ def domain_error(request: HttpRequest, exc: DomainError):
 def _register_routers() -> None:
     from jineng.identity.api import router as identity_router
     from jineng.organizations.api import router as organizations_router
+    from jineng.policy.api import router as policy_router
     from jineng.regions.api import router as regions_router
 
     api.add_router("/identity/", identity_router)
     api.add_router("/organizations/", organizations_router)
     api.add_router("/regions/", regions_router)
+    api.add_router("/policy/", policy_router)
 
 
 _register_routers()

@@ -62,19 +62,19 @@ LEARNERS = [
 STAFF = [
     # (username, display name, role, scope: organisation key or region code)
     ("admin", "系统管理员", Role.SYSTEM_ADMIN, None),
-    ("sg_city", "韶关市人社局 职业能力建设科", Role.CITY_OFFICER, "440200"),
-    ("zhenjiang", "浈江区人社局 审核员", Role.COUNTY_REVIEWER, "440204"),
-    ("wujiang", "武江区人社局 审核员", Role.COUNTY_REVIEWER, "440203"),
-    ("pzh_dongqu", "攀枝花市东区人社局 审核员", Role.COUNTY_REVIEWER, "510402"),
-    ("jinjiang", "晋江市人社局 审核员", Role.COUNTY_REVIEWER, "350582"),
-    ("taishan", "泰安市泰山区人社局 审核员", Role.COUNTY_REVIEWER, "370902"),
-    ("taian_city", "泰安市人社局", Role.CITY_OFFICER, "370900"),
-    ("danxia_admin", "丹霞精密 线上培训管理员", Role.TRAINING_ADMIN, "sg_mfg"),
-    ("shunda_admin", "顺达物流 线上培训管理员", Role.TRAINING_ADMIN, "sg_logistics"),
-    ("fantai_admin", "钒钛新材料 线上培训管理员", Role.TRAINING_ADMIN, "pzh_vt"),
-    ("chendai_admin", "陈埭鞋业 线上培训管理员", Role.TRAINING_ADMIN, "jj_shoes"),
-    ("luyue_admin", "鲁岳机械 线上培训管理员", Role.TRAINING_ADMIN, "ta_machinery"),
-    ("school_operator", "职业技术培训学校 平台运营", Role.PLATFORM_OPERATOR, "jj_school"),
+    ("sg_city", "冯贝贝", Role.CITY_OFFICER, "440200"),
+    ("zhenjiang", "刘敏", Role.COUNTY_REVIEWER, "440204"),
+    ("wujiang", "何志坚", Role.COUNTY_REVIEWER, "440203"),
+    ("pzh_dongqu", "杨帆", Role.COUNTY_REVIEWER, "510402"),
+    ("jinjiang", "蔡雅琴", Role.COUNTY_REVIEWER, "350582"),
+    ("taishan", "孙立新", Role.COUNTY_REVIEWER, "370902"),
+    ("taian_city", "陈秉德", Role.CITY_OFFICER, "370900"),
+    ("danxia_admin", "黄小燕", Role.TRAINING_ADMIN, "sg_mfg"),
+    ("shunda_admin", "邱海涛", Role.TRAINING_ADMIN, "sg_logistics"),
+    ("fantai_admin", "罗晓梅", Role.TRAINING_ADMIN, "pzh_vt"),
+    ("chendai_admin", "施雅婷", Role.TRAINING_ADMIN, "jj_shoes"),
+    ("luyue_admin", "孟凡东", Role.TRAINING_ADMIN, "ta_machinery"),
+    ("school_operator", "许文杰", Role.PLATFORM_OPERATOR, "jj_school"),
 ]
 
 _EVIDENCE_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "jineng.identity",
     "jineng.organizations",
     "jineng.audit",
+    "jineng.policy",
     "jineng.web",
 ]
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from jineng.api import api
+from jineng.policy import views as policy_views
 
 admin.site.site_header = "技能 jineng 系统管理"
 admin.site.site_title = "技能 jineng"
@@ -9,5 +10,6 @@ admin.site.site_title = "技能 jineng"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("policy/calculator/", policy_views.calculator, name="policy_calculator"),
     path("", include("jineng.web.urls")),
 ]

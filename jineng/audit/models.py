@@ -195,6 +195,15 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.target_type}:{self.target_id}".rstrip(":")
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("修改")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditLogIsAppendOnly("删除")
+
     def hashed_fields(self) -> dict[str, Any]:
         return entry_fields(
             seq=self.seq,
@@ -209,15 +218,6 @@ class AuditEntry(models.Model):
             region_code=self.region_code,
             prev_hash=self.prev_hash,
         )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AuditLogIsAppendOnly("修改")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AuditLogIsAppendOnly("删除")
 
 
 class AuditChainHead(models.Model):

@@ -106,8 +106,9 @@ def audit_verify(*, expected_head: str | None = None, batch_size: int = 5000) ->
         checkpoints.setdefault(head_row[0], []).append((head_row[1], "head_row"))
 
     last_seq, last_hash, checked = 0, GENESIS_HASH, 0
-    for problem in _checkpoint_problems(checkpoints.get(0, []), 0, GENESIS_HASH):
-        return VerifyResult(False, 0, 0, GENESIS_HASH, 0, *problem)
+    problems = _checkpoint_problems(checkpoints.get(0, []), 0, GENESIS_HASH)  # "0:…" names the empty log
+    if problems:
+        return VerifyResult(False, 0, 0, GENESIS_HASH, 0, *problems[0])
 
     while True:
         rows = list(
@@ -120,8 +121,9 @@ def audit_verify(*, expected_head: str | None = None, batch_size: int = 5000) ->
             seq: int = values["seq"]
             checked += 1
             broken = _entry_problem(values, expected_seq=last_seq + 1, prev_hash=last_hash)
-            if broken is None:
-                broken = next(iter(_checkpoint_problems(checkpoints.get(seq, []), seq, values["hash"])), None)
+            if broken is None and seq in checkpoints:
+                problems = _checkpoint_problems(checkpoints[seq], seq, values["hash"])
+                broken = problems[0] if problems else None
             if broken is not None:
                 broken_seq = last_seq + 1 if broken[1] == "gap" else seq
                 return VerifyResult(False, checked, last_seq, last_hash, broken_seq, *broken)

@@ -139,7 +139,7 @@ def _refuse_plain_personal_numbers(value: Any) -> None:
     elif isinstance(value, str | int) and not isinstance(value, bool):
         text = str(value)
         for candidate in _ID_NUMBER_CANDIDATE.findall(text):
-            if ric.is_valid(candidate):
+            if ric.is_valid(candidate.upper()):
                 raise ValueError("summary 中含有未脱敏的身份证号，请先用 mask_id_number 脱敏")
 
 

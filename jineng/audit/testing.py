@@ -9,8 +9,6 @@ empties the audit table first, with its guard lifted for that one statement.
 Register it once for the whole suite, in the root ``conftest.py``::
 
     pytest_plugins = ["jineng.audit.testing"]
-
-(``jineng/audit/tests/conftest.py`` imports the fixture for the audit tests themselves.)
 """
 
 from __future__ import annotations
@@ -73,11 +71,11 @@ def audit_log_empty(using: str = "default") -> None:
     connection = connections[using]
     quoted = connection.ops.quote_name(AuditEntry._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {quoted} LIMIT 1")
+        cursor.execute(f"SELECT 1 FROM {quoted} LIMIT 1")  # noqa: S608 - table name from the model
         if cursor.fetchone() is None:
             return
     with append_only_guard_suspended(using), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {quoted}")
+        cursor.execute(f"DELETE FROM {quoted}")  # noqa: S608 - table name from the model
 
 
 def _is_transactional(request: pytest.FixtureRequest) -> bool:

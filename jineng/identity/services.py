@@ -46,7 +46,7 @@ def _clean_name(name: str) -> str:
 def person_register(*, name: str, id_number: str, phone: str = "", actor: User | None,
                     phone_required: bool = False) -> Person:
     """Create a real-name person; birth date, sex and hukou region come from the ID number."""
-    from jineng.regions.models import Region
+    from jineng.regions.selectors import region_best_match
 
     name = _clean_name(name)
     facts = parse_id_number(id_number)
@@ -54,7 +54,7 @@ def person_register(*, name: str, id_number: str, phone: str = "", actor: User |
     digest = id_number_digest(facts.number)
     if Person.objects.filter(id_number_digest=digest).exists():
         raise DomainError("person_exists", "该身份证号已登记，请直接登录或联系培训管理员", field="id_number")
-    hukou = Region.objects.filter(code=facts.region_code).first()
+    hukou = region_best_match(code=facts.region_code)
     with transaction.atomic():
         try:
             person = Person.objects.create(

@@ -91,7 +91,11 @@ def run_explain(args: argparse.Namespace) -> int:
     for name, raw in found:
         body = {k: v for k, v in raw.items() if k != "expect"} if isinstance(raw, dict) else raw
         try:
-            blocks.append(render_judgement(judge(parse_case(body), packs=packs), title=f"{name}（{Path(args.file).name}）"))
+            blocks.append(
+                render_judgement(
+                    judge(parse_case(body), packs=packs), title=f"{name}（{Path(args.file).name}）"
+                )
+            )
         except PolicyError as exc:
             blocks.append(render_error(exc, title=name))
     print("\n\n".join(blocks))

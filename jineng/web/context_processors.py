@@ -3,9 +3,11 @@ from jineng.identity.selectors import primary_role
 
 NAV = {
     Role.LEARNER: [("web:home", "我的学习")],
-    Role.TRAINING_ADMIN: [("web:home", "工作台"), ("web:organizations", "本单位"), ("web:people", "职工")],
+    Role.TRAINING_ADMIN: [("web:home", "工作台"), ("web:organizations", "本单位"), ("web:people", "职工"),
+                          ("policy_calculator", "补贴测算")],
     Role.PLATFORM_OPERATOR: [("web:home", "工作台"), ("web:organizations", "运营单位")],
-    Role.COUNTY_REVIEWER: [("web:home", "审核台"), ("web:people", "人员"), ("web:organizations", "单位")],
+    Role.COUNTY_REVIEWER: [("web:home", "审核台"), ("web:people", "人员"), ("web:organizations", "单位"),
+                           ("policy_calculator", "补贴测算")],
     Role.CITY_OFFICER: [("web:home", "总览"), ("web:people", "人员"), ("web:organizations", "单位")],
     Role.SYSTEM_ADMIN: [("web:home", "总览"), ("web:people", "人员"), ("web:organizations", "单位")],
 }
@@ -15,5 +17,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    from jineng.identity.two_factor import needs_second_factor
+
+    if needs_second_factor(user=user):
+        return {"nav_items": [], "nav_role_label": ""}
     role = primary_role(user=user) or Role.LEARNER
     return {"nav_items": NAV[role], "nav_role_label": Role(role).label}

@@ -6,9 +6,8 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-# Lets Django's flush empty the append-only table after transactional tests. The root
-# conftest should register the plugin for every app (see jineng/audit/testing.py).
-from jineng.audit.testing import _audit_log_emptied_before_flush  # noqa: F401
+# The root conftest registers jineng.audit.testing, which lets Django's flush empty the
+# append-only table after transactional tests.
 
 
 @pytest.fixture

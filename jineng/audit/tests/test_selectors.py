@@ -221,3 +221,11 @@ def test_entries_for_target_oldest_first(record: Any, make_user: Any) -> None:
     record("user.update", target=dave)
     history = audit_entries_for_target(target_type="identity.user", target_id=str(dave.pk))
     assert list(history.values_list("action", flat=True)) == ["user.create", "user.update"]
+
+
+@pytest.mark.django_db
+def test_the_empty_log_head_is_a_valid_expectation_for_any_later_chain(record: Any) -> None:
+    make_chain(record, 2)
+    assert audit_verify(expected_head=f"0:{GENESIS_HASH}").ok
+    result = audit_verify(expected_head="0:" + "a" * 64)
+    assert (result.ok, result.first_broken_seq, result.problem_code) == (False, 0, "expected_head_mismatch")

@@ -81,7 +81,10 @@ def _mapping(raw: Any, path: str, required: tuple[str, ...], optional: tuple[str
             raise _invalid(child, "缺失")
     unknown = [k for k in raw if k not in required and k not in optional]
     if unknown:
-        raise _invalid(path, f"含有不认识的字段 {'、'.join(map(str, unknown))}；可用字段：{'、'.join(required + optional)}")
+        raise _invalid(
+            path,
+            f"含有不认识的字段 {'、'.join(map(str, unknown))}；可用字段：{'、'.join(required + optional)}",
+        )
     return raw
 
 
@@ -108,7 +111,7 @@ def _optional_date(raw: Any, path: str) -> dt.date | None:
 
 def _int(raw: Any, path: str, *, low: int = 0, high: int | None = None) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < low or (high is not None and raw > high):
-        bound = f"{low} 到 {high} 的整数" if high is not None else f"不小于 {low} 的整数"
+        bound = f" {low} 到 {high} 的整数" if high is not None else f"不小于 {low} 的整数"
         raise _invalid(path, f"应为{bound}，实际为 {raw!r}")
     return raw
 
@@ -120,10 +123,12 @@ def _bool(raw: Any, path: str) -> bool:
 
 
 def _money(raw: Any, path: str) -> Decimal:
+    if isinstance(raw, Decimal) and raw.is_finite():
+        raw = str(raw)
     if isinstance(raw, float):
-        raise _invalid(path, f"金额须写成带引号的字符串，如 \"{raw:.2f}\"（不能用浮点数 {raw!r}）")
+        raise _invalid(path, f'金额须写成带引号的字符串，如 "{raw:.2f}"（不能用浮点数 {raw!r}）')
     if isinstance(raw, bool) or not isinstance(raw, str | int) or not _MONEY.match(str(raw)):
-        raise _invalid(path, f"应为不小于 0、最多两位小数的金额字符串，如 \"600.00\"，实际为 {raw!r}")
+        raise _invalid(path, f'应为不小于 0、最多两位小数的金额字符串，如 "600.00"，实际为 {raw!r}')
     return Decimal(str(raw)).quantize(Decimal("0.01"))
 
 
@@ -178,7 +183,9 @@ def _person(raw: Any) -> Person:
 def _employer(raw: Any) -> Employer | None:
     if raw is None:
         return None
-    body = _mapping(raw, "employer", (), ("size", "contract_months", "received_affected_enterprise_aid", "region"))
+    body = _mapping(
+        raw, "employer", (), ("size", "contract_months", "received_affected_enterprise_aid", "region")
+    )
     size = body.get("size")
     months = body.get("contract_months")
     aid = body.get("received_affected_enterprise_aid")
@@ -186,7 +193,9 @@ def _employer(raw: Any) -> Employer | None:
     return Employer(
         size=_choice(size, "employer.size", ENTERPRISE_SIZES) if size is not None else None,
         contract_months=_int(months, "employer.contract_months") if months is not None else None,
-        received_affected_enterprise_aid=_bool(aid, "employer.received_affected_enterprise_aid") if aid is not None else False,
+        received_affected_enterprise_aid=_bool(aid, "employer.received_affected_enterprise_aid")
+        if aid is not None
+        else False,
         region=_region(region, "employer.region") if region is not None else None,
     )
 
@@ -325,7 +334,7 @@ def parse_expectation(raw: Any) -> Expectation:
     if not isinstance(raw.get("eligible"), bool):
         raise ValueError("expect.eligible 缺失或不是 true/false")
     if "amount" in raw and not isinstance(raw["amount"], str):
-        raise ValueError(f"expect.amount 应写成带引号的两位小数，如 \"600.00\"，实际为 {raw['amount']!r}")
+        raise ValueError(f'expect.amount 应写成带引号的两位小数，如 "600.00"，实际为 {raw["amount"]!r}')
     if "payee" in raw and raw["payee"] not in PAYEES:
         raise ValueError(f"expect.payee 应为 {'、'.join(PAYEES)} 之一")
     if raw.get("reason") is not None and raw["reason"] not in REASONS:
@@ -337,7 +346,11 @@ def compare(expectation: Expectation, judgement: Judgement | None, error: Policy
     """What differs between the expectation and the engine's answer (empty when it passes)."""
     if expectation.error is not None:
         if error is not None:
-            return [] if error.code == expectation.error else [f"error 应为 {expectation.error}，实际为 {error.code}（{error.message}）"]
+            return (
+                []
+                if error.code == expectation.error
+                else [f"error 应为 {expectation.error}，实际为 {error.code}（{error.message}）"]
+            )
         assert judgement is not None
         return [f"error 应为 {expectation.error}，实际未拒绝：{_summary(judgement)}"]
     if error is not None:
@@ -379,7 +392,9 @@ def run_case(
     packs: PackSet | None = None,
     calendar: WorkingDayCalendar = DEFAULT_CALENDAR,
 ) -> CaseResult:
-    name = raw.get("name") if isinstance(raw, Mapping) and isinstance(raw.get("name"), str) else f"#{index + 1}"
+    name = (
+        raw.get("name") if isinstance(raw, Mapping) and isinstance(raw.get("name"), str) else f"#{index + 1}"
+    )
     if not isinstance(raw, Mapping):
         return CaseResult(file, name, False, (f"案例应为映射，实际为 {type(raw).__name__}",))
     try:
@@ -436,7 +451,10 @@ def find_case(path: str | Path, name: str | None) -> list[tuple[str, Any]]:
     """(name, raw) of the cases in a file, or of the one named ``name``."""
     raws = read_case_file(path)
     named = [
-        (raw.get("name") if isinstance(raw, Mapping) and isinstance(raw.get("name"), str) else f"#{i + 1}", raw)
+        (
+            raw.get("name") if isinstance(raw, Mapping) and isinstance(raw.get("name"), str) else f"#{i + 1}",
+            raw,
+        )
         for i, raw in enumerate(raws)
     ]
     if name is None:

@@ -7,7 +7,15 @@ from jineng.policy.engine.errors import PolicyError
 from jineng.policy.engine.judge import Judgement
 from jineng.policy.engine.model import PAYEES
 from jineng.policy.engine.packs import PAYER_MODES
-from jineng.policy.engine.trace import FAILED, INPUT_LABELS, OUTCOME_LABELS, TraceStep, money, reason_label, show_input
+from jineng.policy.engine.trace import (
+    FAILED,
+    INPUT_LABELS,
+    OUTCOME_LABELS,
+    TraceStep,
+    money,
+    reason_label,
+    show_input,
+)
 
 
 def render_judgement(judgement: Judgement, *, title: str | None = None) -> str:
@@ -47,11 +55,14 @@ def render_step(number: int, step: TraceStep) -> list[str]:
         lines.append(f"  原文：{rule.quote}")
     if step.inputs:
         inputs = "；".join(
-            f"{INPUT_LABELS.get(name, name)}（{name}）= {show_input(name, value)}" for name, value in step.named_inputs()
+            f"{INPUT_LABELS.get(name, name)}（{name}）= {show_input(name, value)}"
+            for name, value in step.named_inputs()
         )
         lines.append(f"  输入：{inputs}")
     for version in step.params:
-        period = f"{version.start.isoformat()} 起施行" + (f"，至 {version.until.isoformat()}" if version.until else "")
+        period = f"{version.start.isoformat()} 起施行" + (
+            f"，至 {version.until.isoformat()}" if version.until else ""
+        )
         lines.append(f"  参数：{version.label} = {version.shown}（{period}；出处 {version.citation}）")
     outcome = OUTCOME_LABELS[step.outcome]
     if step.outcome == FAILED and step.reason:

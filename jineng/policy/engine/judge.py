@@ -98,6 +98,8 @@ def judge_item(
                 raise
             append(TraceStep(rule, SKIPPED, (), (), None, exc.message))
     failures = ctx.failures
+    if len(failures) > 1:  # two rules may fail for one cause (a certificate and its table)
+        failures = list(dict.fromkeys(failures))
     eligible = not failures
     return Judgement(
         policy=item.pack_id,

@@ -51,7 +51,13 @@ ENTERPRISE_SIZES: dict[str, str] = {"sme": "中小企业", "large": "大企业"}
 
 PAYEES: dict[str, str] = {"employer": "企业", "person": "个人", "platform": "线上培训平台"}
 
-LEVELS: dict[int, str] = {5: "五级（初级工）", 4: "四级（中级工）", 3: "三级（高级工）", 2: "二级（技师）", 1: "一级（高级技师）"}
+LEVELS: dict[int, str] = {
+    5: "五级（初级工）",
+    4: "四级（中级工）",
+    3: "三级（高级工）",
+    2: "二级（技师）",
+    1: "一级（高级技师）",
+}
 
 REASONS: dict[str, str] = {
     "not_passed": "未通过结业考核",

@@ -138,7 +138,12 @@ class PackSet(Mapping[str, Pack]):
         return pack.item(subsidy)
 
     def with_close_dates(self, closures: Mapping[str, dt.date | None]) -> PackSet:
-        return PackSet({pid: pack.with_close_date(closures[pid]) if pid in closures else pack for pid, pack in self._packs.items()})
+        return PackSet(
+            {
+                pid: pack.with_close_date(closures[pid]) if pid in closures else pack
+                for pid, pack in self._packs.items()
+            }
+        )
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -188,7 +193,10 @@ def _keys(raw: Mapping[str, Any], where: str, required: set[str], optional: set[
         raise fail(where, f"缺少 {'、'.join(sorted(missing))}")
     unknown = set(raw) - required - optional
     if unknown:
-        raise fail(where, f"不认识的键 {'、'.join(sorted(map(str, unknown)))}；可用：{'、'.join(sorted(required | optional))}")
+        raise fail(
+            where,
+            f"不认识的键 {'、'.join(sorted(map(str, unknown)))}；可用：{'、'.join(sorted(required | optional))}",
+        )
 
 
 def _text(raw: Mapping[str, Any], key: str, where: str, problem: str = "不能为空") -> str:
@@ -208,7 +216,9 @@ def _optional_text(raw: Mapping[str, Any], key: str, where: str) -> str | None:
 
 
 def _citation(raw: Mapping[str, Any], where: str, document: str) -> str:
-    clause = _text(raw, "clause", where, "缺少出处 clause：每条规则和有效期都必须引用所依据的条款，如 “附件1 一(四)”")
+    clause = _text(
+        raw, "clause", where, "缺少出处 clause：每条规则和有效期都必须引用所依据的条款，如 “附件1 一(四)”"
+    )
     own = _optional_text(raw, "document", where)
     return f"{own or document} {clause}"
 
@@ -235,14 +245,16 @@ def _build_pack(raw: Mapping[str, Any], source: str) -> Pack:
     document = _text(raw, "document_number", "", "缺少文号 document_number，如 “韶人社函〔2020〕11号”")
     region = raw.get("region")
     if not isinstance(region, str) or not _REGION.match(region):
-        raise fail("region", "应为带引号的 6 位行政区划代码，如 \"440200\"")
+        raise fail("region", '应为带引号的 6 位行政区划代码，如 "440200"')
     issued_on = parse_date(raw["issued_on"], "issued_on") if raw.get("issued_on") is not None else None
     validity = _validity(raw["validity"], "validity", document)
     items_raw = raw["items"]
     if not isinstance(items_raw, dict) or not items_raw:
         raise fail("items", "至少要有一个补贴项目")
     items = {
-        str(item_id): _item(str(item_id), body, pack_id=pack_id, region=region, document=document, validity=validity)
+        str(item_id): _item(
+            str(item_id), body, pack_id=pack_id, region=region, document=document, validity=validity
+        )
         for item_id, body in items_raw.items()
     }
     return Pack(
@@ -265,12 +277,16 @@ def _validity(raw: Any, where: str, document: str) -> Validity:
     _keys(raw, where, {"start", "clause"}, {"end", "closed_on", "document", "quote"})
     start = parse_date(raw["start"], f"{where}.start")
     end = parse_date(raw["end"], f"{where}.end") if raw.get("end") is not None else None
-    closed_on = parse_date(raw["closed_on"], f"{where}.closed_on") if raw.get("closed_on") is not None else None
+    closed_on = (
+        parse_date(raw["closed_on"], f"{where}.closed_on") if raw.get("closed_on") is not None else None
+    )
     if end is not None and end < start:
         raise fail(where, f"end {end} 早于 start {start}")
     if closed_on is not None and closed_on < start:
         raise fail(where, f"closed_on {closed_on} 早于 start {start}")
-    return Validity(start, end, closed_on, _citation(raw, where, document), _optional_text(raw, "quote", where))
+    return Validity(
+        start, end, closed_on, _citation(raw, where, document), _optional_text(raw, "quote", where)
+    )
 
 
 def _item_validity(raw: Any, where: str, document: str, pack: Validity) -> Validity:
@@ -280,13 +296,19 @@ def _item_validity(raw: Any, where: str, document: str, pack: Validity) -> Valid
     if not isinstance(raw, dict):
         raise fail(where, "应写成 {start: 日期, end: 日期, clause: 条款}")
     _keys(raw, where, {"clause"}, {"start", "end", "document", "quote"})
-    start = max(pack.start, parse_date(raw["start"], f"{where}.start")) if raw.get("start") is not None else pack.start
+    start = (
+        max(pack.start, parse_date(raw["start"], f"{where}.start"))
+        if raw.get("start") is not None
+        else pack.start
+    )
     end = parse_date(raw["end"], f"{where}.end") if raw.get("end") is not None else None
     if pack.end is not None:
         end = pack.end if end is None else min(end, pack.end)
     if end is not None and end < start:
         raise fail(where, "补贴项目的有效期与政策有效期没有交集")
-    return Validity(start, end, pack.closed_on, _citation(raw, where, document), _optional_text(raw, "quote", where))
+    return Validity(
+        start, end, pack.closed_on, _citation(raw, where, document), _optional_text(raw, "quote", where)
+    )
 
 
 def _item(item_id: str, raw: Any, *, pack_id: str, region: str, document: str, validity: Validity) -> Item:
@@ -295,13 +317,20 @@ def _item(item_id: str, raw: Any, *, pack_id: str, region: str, document: str, v
         raise fail(where, "补贴项目标识只能用小写字母、数字、- 和 _")
     if not isinstance(raw, dict):
         raise fail(where, "应为映射（title、clause、payee、payer_region、rules）")
-    _keys(raw, where, {"title", "clause", "payee", "payer_region", "rules"}, {"document", "quote", "validity", "notes"})
+    _keys(
+        raw,
+        where,
+        {"title", "clause", "payee", "payer_region", "rules"},
+        {"document", "quote", "validity", "notes"},
+    )
     payee = raw["payee"]
     if payee not in PAYEES:
         raise fail(f"{where}.payee", f"应为 {'、'.join(PAYEES)} 之一")
     payer = raw["payer_region"]
     if not isinstance(payer, str) or not (payer in PAYER_MODES or _REGION.match(payer)):
-        raise fail(f"{where}.payer_region", f"应为 {'、'.join(PAYER_MODES)} 之一，或带引号的 6 位行政区划代码")
+        raise fail(
+            f"{where}.payer_region", f"应为 {'、'.join(PAYER_MODES)} 之一，或带引号的 6 位行政区划代码"
+        )
     if payer == "pack":
         payer = region
     item_validity = _item_validity(raw.get("validity"), f"{where}.validity", document, validity)
@@ -313,7 +342,11 @@ def _item(item_id: str, raw: Any, *, pack_id: str, region: str, document: str, v
         subsidy=item_id,
         citation=item_validity.citation,
         quote=item_validity.quote,
-        options={"start": item_validity.start, "end": item_validity.end, "closed_on": item_validity.closed_on},
+        options={
+            "start": item_validity.start,
+            "end": item_validity.end,
+            "closed_on": item_validity.closed_on,
+        },
     )
     rules = [validity_rule]
     rules += [
@@ -366,7 +399,10 @@ def _rule(raw: Any, *, where: str, pack_id: str, item_id: str, document: str) ->
         raise fail(f"{where}.options", "应为映射")
     required_options = {name for name, spec in cls.option_specs.items() if spec.required}
     _keys(options_raw, f"{where}.options", required_options, set(cls.option_specs))
-    options = {name: cls.option_specs[name].parse(value, f"{where}.options.{name}") for name, value in options_raw.items()}
+    options = {
+        name: cls.option_specs[name].parse(value, f"{where}.options.{name}")
+        for name, value in options_raw.items()
+    }
     return cls(
         policy=pack_id,
         subsidy=item_id,
@@ -377,4 +413,14 @@ def _rule(raw: Any, *, where: str, pack_id: str, item_id: str, document: str) ->
     )
 
 
-__all__ = ["PACKS_DIR", "Item", "Pack", "PackSet", "Validity", "build_pack", "load_pack", "load_pack_text", "load_packs"]
+__all__ = [
+    "PACKS_DIR",
+    "Item",
+    "Pack",
+    "PackSet",
+    "Validity",
+    "build_pack",
+    "load_pack",
+    "load_pack_text",
+    "load_packs",
+]

@@ -49,10 +49,10 @@ class ParamType:
 
 def _parse_money(raw: Any, where: str) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, str | int):
-        raise fail(where, f"金额须写成带引号的字符串，如 \"30.00\"（不能写成 {raw!r}）")
+        raise fail(where, f'金额须写成带引号的字符串，如 "30.00"（不能写成 {raw!r}）')
     text = str(raw)
     if not _MONEY.match(text):
-        raise fail(where, f"金额 {text!r} 格式不对，应为不小于 0、最多两位小数的数，如 \"30.00\"")
+        raise fail(where, f'金额 {text!r} 格式不对，应为不小于 0、最多两位小数的数，如 "30.00"')
     return Decimal(text).quantize(CENT)
 
 
@@ -68,7 +68,7 @@ def _parse_count(raw: Any, where: str) -> int:
 
 def _parse_percent(raw: Any, where: str) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, str | int) or not _PERCENT.match(str(raw)):
-        raise fail(where, f"百分比须写成带引号的数，如 \"20\" 表示 20%（不能写成 {raw!r}）")
+        raise fail(where, f'百分比须写成带引号的数，如 "20" 表示 20%（不能写成 {raw!r}）')
     value = Decimal(str(raw))
     if value > 100:
         raise fail(where, "百分比不能超过 100")
@@ -92,7 +92,7 @@ def _codes_type(vocabulary: Mapping[str, str], what: str) -> ParamType:
 
 def _parse_prefixes(raw: Any, where: str) -> tuple[str, ...]:
     if not isinstance(raw, list) or not raw:
-        raise fail(where, "应为非空列表，列出行政区划代码前缀，如 [\"64\", \"54\"]")
+        raise fail(where, '应为非空列表，列出行政区划代码前缀，如 ["64", "54"]')
     for prefix in raw:
         if not isinstance(prefix, str) or not prefix.isdigit() or len(prefix) not in (2, 4, 6):
             raise fail(where, f"行政区划代码前缀 {prefix!r} 应为带引号的 2、4 或 6 位数字")
@@ -114,7 +114,9 @@ def _parse_certificate_table(raw: Any, where: str) -> CertificateTable:
     table: dict[str, dict[int | None, Decimal]] = {}
     for kind, amounts in raw.items():
         if kind not in CERTIFICATES or kind == "none":
-            raise fail(where, f"未知的证书种类 {kind!r}，可选：{'、'.join(c for c in CERTIFICATES if c != 'none')}")
+            raise fail(
+                where, f"未知的证书种类 {kind!r}，可选：{'、'.join(c for c in CERTIFICATES if c != 'none')}"
+            )
         if isinstance(amounts, dict):
             by_level: dict[int | None, Decimal] = {}
             for level, amount in amounts.items():
@@ -246,13 +248,18 @@ def parse_parameter(
     rows = raw["values"]
     if not isinstance(rows, list) or not rows:
         raise fail(f"{where}.values", "至少要有一个版本")
-    versions = [_parse_version(name, spec, row, f"{where}.values[{i}]", document, clause) for i, row in enumerate(rows)]
+    versions = [
+        _parse_version(name, spec, row, f"{where}.values[{i}]", document, clause)
+        for i, row in enumerate(rows)
+    ]
     versions.sort(key=lambda v: v.start)
     _check_no_overlap(versions, where)
     return Parameter(name, spec.label, tuple(versions))
 
 
-def _parse_version(name: str, spec: ParamSpec, row: Any, where: str, document: str, clause: str) -> ParamVersion:
+def _parse_version(
+    name: str, spec: ParamSpec, row: Any, where: str, document: str, clause: str
+) -> ParamVersion:
     if not isinstance(row, dict):
         raise fail(where, "每个版本须写成 {from: 日期, value: 值}")
     unknown = set(row) - {"from", "until", "value", "clause", "document"}

@@ -180,7 +180,9 @@ _SHOW_INPUT: dict[str, Callable[[Any], str]] = {
 
 def show_input(name: str, value: Any) -> str:
     if value is None:
-        return "（未提供）" if name != "training.level" else "未定级"
+        if name.startswith("history."):
+            return "无"
+        return "未定级" if name == "training.level" else "（未提供）"
     if name in _SHOW_INPUT:
         return _SHOW_INPUT[name](value)
     if isinstance(value, bool):
