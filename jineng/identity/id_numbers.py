@@ -10,9 +10,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from stdnum.cn import ric
-from stdnum.exceptions import ValidationError
 
 from jineng.common.errors import DomainError
+
+# GB/T 2260 province-level codes (first two digits), Taiwan, Hong Kong and Macao included.
+PROVINCE_PREFIXES = frozenset(
+    ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82"]
+)
 
 
 @dataclass(frozen=True)
@@ -44,10 +48,10 @@ def parse_id_number(raw: str) -> IdNumberFacts:
     expected = ric.calc_check_digit(number)
     if expected != number[17]:
         raise _invalid(f"身份证号最后一位校验码不正确：按前 17 位计算应为 {expected}，请核对号码")
-    try:
-        ric.validate(number)
-    except ValidationError:
-        raise _invalid(f"身份证号第 1–6 位的地区码 {number[:6]} 无效") from None
+    # The region part is where the number was first issued, which may postdate the birth, so
+    # stdnum's dated place table would refuse real people; only the province is checked here.
+    if number[:2] not in PROVINCE_PREFIXES:
+        raise _invalid(f"身份证号前 2 位 {number[:2]} 不是有效的省级地区码，请核对号码")
     sex = "M" if int(number[16]) % 2 == 1 else "F"
     return IdNumberFacts(number=number, birth_date=birth_date, sex=sex, region_code=number[:6])
 

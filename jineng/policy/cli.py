@@ -54,7 +54,7 @@ def format_result(result: CaseResult) -> str:
     mark = "✓" if result.passed else "✗"
     line = f"{mark} {result.file}: {result.name}"
     if result.differences:
-        line += " — " + "; ".join(result.differences)
+        line += " — " + "; ".join(" ".join(d.split()) for d in result.differences)
     return line
 
 

@@ -25,6 +25,7 @@ def test_an_x_check_digit_is_accepted_in_lower_case():
         pytest.param("440204199013071234", "出生日期 19901307 不是有效日期", id="month-13"),
         pytest.param("4402041990030712A4", "前 17 位应为数字", id="letter-inside"),
         pytest.param("", "请填写身份证号", id="empty"),
+        pytest.param("990204199003071231", "前 2 位 99 不是有效的省级地区码", id="no-such-province"),
     ],
 )
 def test_a_bad_number_says_which_part_is_wrong(number, message_part):
@@ -44,3 +45,8 @@ def test_a_landline_is_not_a_mobile_number():
     with pytest.raises(DomainError) as caught:
         normalize_phone("0751-8879882")
     assert caught.value.field == "phone"
+
+
+def test_a_region_code_newer_than_the_birth_date_is_still_valid():
+    """浈江区 (440204) dates from 1983; people born earlier carry it when their ID was issued later."""
+    assert parse_id_number("440204197001010017").region_code == "440204"

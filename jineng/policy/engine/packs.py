@@ -162,7 +162,10 @@ def load_pack_text(text: str, *, source: str = "<pack>") -> Pack:
     try:
         raw = yaml.load(text, Loader=YamlLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
-        raise PackError(f"{source}：YAML 格式错误：{exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark is not None else ""
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        raise PackError(f"{source}：YAML 格式错误{where}：{problem}") from exc
     if not isinstance(raw, dict):
         raise PackError(f"{source}：政策包应为一个映射（id、title、document_number…）")
     return build_pack(raw, source=source)

@@ -96,7 +96,9 @@ BAD = [
     ),
     ("person.id_number", "440204199003071235", "invalid_id_number", "person.id_number", "校验位错误"),
     ("person.id_number", "44020419900307123", "invalid_id_number", "person.id_number", "长度应为 18 位"),
-    ("person.id_number", "440204199002301234", "invalid_id_number", "person.id_number", None),
+    ("person.id_number", "440204199002301237", "invalid_id_number", "person.id_number", "出生日期无效"),
+    ("person.id_number", "44020419900307123Y", "invalid_id_number", "person.id_number", "校验位错误"),
+    ("person.id_number", "4402041990030712X4", "invalid_id_number", "person.id_number", "前 17 位应为数字"),
     (
         "person.hukou",
         "4402",
