@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "jineng.organizations",
     "jineng.audit",
     "jineng.policy",
+    "jineng.courses",
+    "jineng.learning",
     "jineng.web",
 ]
 

@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401 - filled in as pages are added
+
+app_name = "courses"
+
+urlpatterns: list = []
