@@ -51,6 +51,8 @@ class CalculatorForm(forms.Form):
         required=False,
         choices=[("", "（无用人单位）"), ("sme", "中小微企业"), ("large", "大型企业")],
     )
+    employer_region = forms.CharField(label="用人单位所在县（市、区）区划代码", max_length=6, required=False,
+                                      help_text="如 440204；用于确定由哪个人社部门支付")
     contract_months = forms.IntegerField(
         label="劳动合同期限（月）", required=False, min_value=0, max_value=600
     )

@@ -129,6 +129,8 @@ def case_data_from_form(cleaned: dict[str, Any]) -> dict[str, Any]:
             "size": cleaned["employer_size"],
             "received_affected_enterprise_aid": bool(cleaned.get("received_affected_enterprise_aid")),
         }
+        if cleaned.get("employer_region"):
+            employer["region"] = cleaned["employer_region"]
         if cleaned.get("contract_months") is not None:
             employer["contract_months"] = cleaned["contract_months"]
         data["employer"] = employer

@@ -97,6 +97,18 @@ def test_the_calculator_page_shows_the_amount_and_the_clause_text(admin_client):
 
 
 @pytest.mark.django_db
+def test_the_employer_region_names_the_paying_bureau(admin_client):
+    form = {"item": "shaoguan-2020-11:online_post_training", "claimed_on": "2020-05-20",
+            "id_number": "440204199003071234", "employer_size": "sme", "employer_region": "440204",
+            "contract_months": "24", "kind": "on_the_job", "delivery": "online", "occupation": "6-31-01-03",
+            "level": "5", "filed_on": "2020-03-02", "start": "2020-03-09", "end": "2020-04-10", "minutes": "900",
+            "passed": "on", "certificate": "none", "months": "0"}
+    html = admin_client.post("/policy/calculator/", form).content.decode()
+    assert "符合补贴条件" in html and '<span class="mono">600.00</span> 元' in html
+    assert '<dt>支付地区</dt><dd class="mono">440204</dd>' in html
+
+
+@pytest.mark.django_db
 def test_a_date_in_the_wrong_order_is_refused_beside_the_field(admin_client):
     html = admin_client.post(
         "/policy/calculator/",

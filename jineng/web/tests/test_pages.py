@@ -148,3 +148,15 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_people_masked_and_read_only(regions, make_staff, staff_client, id_number_factory):
+    number = id_number_factory()
+    person = services.person_register(name="李小红", id_number=number, phone="13800000001", actor=None)
+    client = staff_client(make_staff(Role.SYSTEM_ADMIN))
+    listing = client.get("/admin/identity/person/").content.decode()
+    assert "4402**********" + number[-4:] in listing and number not in listing
+    detail = client.get(f"/admin/identity/person/{person.pk}/change/")
+    assert detail.status_code == 200 and number not in detail.content.decode()
+    assert client.post(f"/admin/identity/person/{person.pk}/delete/", {"post": "yes"}).status_code == 403
