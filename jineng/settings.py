@@ -147,7 +147,13 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
-STATICFILES_DIRS = [BASE_DIR / "node_modules"] if (BASE_DIR / "node_modules").exists() else []
+# Browser packages from npm (package-lock.json), served as /static/<package>/dist/…
+BROWSER_PACKAGES = ["echarts", "htmx.org", "scorm-again"]
+STATICFILES_DIRS = [
+    (f"{package}/dist", BASE_DIR / "node_modules" / package / "dist")
+    for package in BROWSER_PACKAGES
+    if (BASE_DIR / "node_modules" / package / "dist").is_dir()
+]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -10,7 +10,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 say() { printf '\n\033[1m[test]\033[0m %s\n' "$*"; }
 
 say "ruff"
-ruff check jineng
+ruff check jineng conftest.py
 say "import contracts"
 lint-imports --no-cache
 say "policy cases in ../shared/policy-cases (if present)"
