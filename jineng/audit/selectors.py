@@ -19,6 +19,7 @@ from jineng.audit.models import (
 from jineng.common.errors import DomainError
 from jineng.identity.models import REGION_ROLES, Role, RoleAssignment
 from jineng.regions.models import Region
+from jineng.regions.selectors import region_scope_q
 
 HEAD_PATTERN = re.compile(r"^\s*(\d+):([0-9a-f]{64})\s*$")
 
@@ -198,12 +199,8 @@ def audit_entries_visible_to(*, user: Any) -> QuerySet[AuditEntry]:
 
 
 def region_scope(region: Region, *, field: str = "region_code") -> Q:
-    """``Region.contains`` as a filter: the codes inside ``region``."""
-    if region.level == Region.Level.PROVINCE:
-        return Q(**{f"{field}__startswith": region.code[:2]})
-    if region.level == Region.Level.CITY:
-        return Q(**{f"{field}__startswith": region.code[:4]})
-    return Q(**{field: region.code})
+    """``Region.contains`` as a filter on audit entries' region code."""
+    return region_scope_q(region, field=field)
 
 
 def audit_entries_for_target(*, target_type: str, target_id: str) -> QuerySet[AuditEntry]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from jineng.identity.models import STAFF_ROLES, Person, Role, RoleAssignment
+from jineng.regions.selectors import regions_scope_q
 
 ROLE_PRIORITY = [Role.SYSTEM_ADMIN, Role.CITY_OFFICER, Role.COUNTY_REVIEWER, Role.TRAINING_ADMIN,
                  Role.PLATFORM_OPERATOR, Role.LEARNER]
@@ -51,19 +52,6 @@ def user_organization_ids(*, user, role: str | None = None) -> list[int]:
     return [a.organization_id for a in user_roles(user=user) if a.organization_id and (role is None or a.role == role)]
 
 
-def region_q(regions, *, field: str) -> Q:
-    """Records whose region code (``field``) lies inside any of ``regions``."""
-    q = Q(pk__in=[])
-    for region in regions:
-        if region.level == "province":
-            q |= Q(**{f"{field}__startswith": region.code[:2]})
-        elif region.level == "city":
-            q |= Q(**{f"{field}__startswith": region.code[:4]})
-        else:
-            q |= Q(**{field: region.code})
-    return q
-
-
 def persons_visible_to(*, user) -> QuerySet[Person]:
     """System administrators see everyone; reviewers and officers the persons whose hukou lies in
     their region or who work for an organisation there; a training administrator the persons with
@@ -74,8 +62,8 @@ def persons_visible_to(*, user) -> QuerySet[Person]:
     q = Q(pk__in=[])
     regions = user_region_scopes(user=user)
     if regions:
-        q |= region_q(regions, field="birth_region_code") | region_q(regions, field="hukou_region__code")
-        q |= region_q(regions, field="contracts__organization__region__code")
+        q |= regions_scope_q(regions, field="birth_region_code") | regions_scope_q(regions, field="hukou_region__code")
+        q |= regions_scope_q(regions, field="contracts__organization__region__code")
     org_ids = user_organization_ids(user=user, role=Role.TRAINING_ADMIN)
     if org_ids:
         q |= Q(contracts__organization_id__in=org_ids)

@@ -2,8 +2,9 @@ from django.db.models import Count, QuerySet
 
 from jineng.common.errors import NotFound
 from jineng.identity.models import Role
-from jineng.identity.selectors import region_q, user_has_role, user_organization_ids, user_region_scopes
+from jineng.identity.selectors import user_has_role, user_organization_ids, user_region_scopes
 from jineng.organizations.models import Contract, Organization
+from jineng.regions.selectors import regions_scope_q
 
 
 def organizations_visible_to(*, user) -> QuerySet[Organization]:
@@ -12,7 +13,7 @@ def organizations_visible_to(*, user) -> QuerySet[Organization]:
         return qs
     regions = user_region_scopes(user=user)
     own = user_organization_ids(user=user)
-    q = region_q(regions, field="region__code")
+    q = regions_scope_q(regions, field="region__code")
     if own:
         from django.db.models import Q
 

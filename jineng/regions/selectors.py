@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from jineng.common.errors import DomainError, NotFound
 from jineng.regions.models import Bureau, CalendarYear, Region, ServiceWindow, WorkingDayOverride
@@ -37,6 +37,24 @@ def region_contains(ancestor_code: str, code: str) -> bool:
     if ancestor_code.endswith("00"):
         return code[:4] == ancestor_code[:4]
     return False
+
+
+def region_scope_q(region: Region, *, field: str) -> Q:
+    """``Region.contains`` as a filter on a region-code column or path (``field``): the records
+    whose code lies inside ``region`` (province: first 2 digits, city: first 4, county: all 6)."""
+    if region.level == Region.Level.PROVINCE:
+        return Q(**{f"{field}__startswith": region.code[:2]})
+    if region.level == Region.Level.CITY:
+        return Q(**{f"{field}__startswith": region.code[:4]})
+    return Q(**{field: region.code})
+
+
+def regions_scope_q(regions, *, field: str) -> Q:
+    """Inside any of ``regions``; matches nothing for an empty list."""
+    q = Q(pk__in=[])
+    for region in regions:
+        q |= region_scope_q(region, field=field)
+    return q
 
 
 def regions_within(*, region: Region) -> QuerySet[Region]:
