@@ -23,7 +23,12 @@ from jineng.identity.models import (
     RoleAssignment,
     User,
 )
-from jineng.identity.selectors import can_reveal_id_number, user_has_role, user_region_scopes
+from jineng.identity.selectors import (
+    can_reveal_id_number,
+    persons_visible_to,
+    user_has_role,
+    user_region_scopes,
+)
 
 
 def id_number_digest(number: str) -> str:
@@ -143,7 +148,9 @@ def key_group_claim(*, person: Person, group: str, evidence, actor: User) -> Key
     """A person (or their training administrator) declares a key-group membership with proof."""
     if group not in KeyGroup.values:
         raise DomainError("unknown_key_group", "请选择重点群体类别", field="group")
-    if actor.person_id != person.pk and not user_has_role(user=actor, role=Role.TRAINING_ADMIN):
+    own_employee = user_has_role(user=actor, role=Role.TRAINING_ADMIN) and persons_visible_to(user=actor).filter(
+        pk=person.pk).exists()
+    if actor.person_id != person.pk and not own_employee:
         raise PermissionDenied("只能为本人或本单位职工申报重点群体身份")
     check_evidence_file(evidence)
     if KeyGroupMembership.objects.filter(person=person, group=group).exclude(

@@ -10,7 +10,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -175,7 +175,7 @@ def key_group_claim(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def key_group_decide(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = KeyGroupMembership.objects.select_related("person").get(pk=membership_id)
+    membership = get_object_or_404(KeyGroupMembership.objects.select_related("person"), pk=membership_id)
     identity_selectors.person_get_visible(user=request.user, person_id=membership.person_id)
     form = forms.KeyGroupDecisionForm(request.POST)
     if form.is_valid():
@@ -194,7 +194,7 @@ def key_group_decide(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @login_required
 def evidence_download(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = KeyGroupMembership.objects.get(pk=membership_id)
+    membership = get_object_or_404(KeyGroupMembership, pk=membership_id)
     identity_selectors.person_get_visible(user=request.user, person_id=membership.person_id)
     from django.http import FileResponse
 

@@ -113,3 +113,22 @@ def test_roles_must_carry_their_scope(regions, make_organization):
     assert caught.value.field == "region"
     with pytest.raises(DomainError):
         services.role_grant(user=user, role=Role.TRAINING_ADMIN, region=regions["zhenjiang"], actor=None)
+
+
+@pytest.mark.django_db
+def test_a_training_administrator_claims_key_groups_only_for_their_own_employees(regions, make_organization, make_staff,
+                                                                                id_number_factory):
+    import datetime as dt
+
+    from jineng.organizations.services import contract_add
+
+    own, other = make_organization(), make_organization()
+    employee = services.person_register(name="本厂", id_number=id_number_factory(seq=1), actor=None)
+    stranger = services.person_register(name="别厂", id_number=id_number_factory(seq=2), actor=None)
+    contract_add(organization=own, person=employee, start=dt.date(2020, 1, 1), months=24, dispatched=False, actor=None)
+    contract_add(organization=other, person=stranger, start=dt.date(2020, 1, 1), months=24, dispatched=False, actor=None)
+    admin = make_staff(Role.TRAINING_ADMIN, organization=own)
+    services.key_group_claim(person=employee, group="migrant_worker", actor=admin, evidence=SimpleUploadedFile("a.pdf", PDF))
+    with pytest.raises(PermissionDenied):
+        services.key_group_claim(person=stranger, group="migrant_worker", actor=admin,
+                                 evidence=SimpleUploadedFile("a.pdf", PDF))

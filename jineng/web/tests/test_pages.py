@@ -160,3 +160,10 @@ def test_the_admin_shows_people_masked_and_read_only(regions, make_staff, staff_
     detail = client.get(f"/admin/identity/person/{person.pk}/change/")
     assert detail.status_code == 200 and number not in detail.content.decode()
     assert client.post(f"/admin/identity/person/{person.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_unknown_key_group_claim_is_a_404_not_a_crash(regions, make_staff, staff_client):
+    client = staff_client(make_staff(Role.COUNTY_REVIEWER, region=regions["zhenjiang"]))
+    assert client.get("/key-groups/999/evidence/").status_code == 404
+    assert client.post("/key-groups/999/decide/", {"decision": "approve"}).status_code == 404
