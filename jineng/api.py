@@ -25,6 +25,7 @@ def _register_routers() -> None:
     from jineng.identity.api import router as identity_router
     from jineng.learning.api import router as learning_router
     from jineng.organizations.api import router as organizations_router
+    from jineng.platforms.api import router as platforms_router
     from jineng.policy.api import router as policy_router
     from jineng.regions.api import router as regions_router
 
@@ -32,6 +33,7 @@ def _register_routers() -> None:
     api.add_router("/organizations/", organizations_router)
     api.add_router("/regions/", regions_router)
     api.add_router("/policy/", policy_router)
+    api.add_router("/platforms/", platforms_router)
     api.add_router("/courses/", courses_router)
     api.add_router("/learning/", learning_router)
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "jineng.organizations",
     "jineng.audit",
     "jineng.policy",
+    "jineng.platforms",
     "jineng.courses",
     "jineng.learning",
     "jineng.web",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("policy/calculator/", policy_views.calculator, name="policy_calculator"),
+    path("platforms/", include("jineng.platforms.urls")),
     path("courses/", include("jineng.courses.urls")),
     path("learn/", include("jineng.learning.urls")),
     path("", include("jineng.web.urls")),
