@@ -127,6 +127,11 @@ def load_demo(*, stdout=print) -> list[DemoAccount]:
         accounts.append(DemoAccount(username, DEMO_PASSWORD, Role(role).label, str(scope_label),
                                     two_factor.device_secret(device)))
 
+    from jineng.courses.demo import SHARED_SCORM12, courses_load_demo
+
+    courses_load_demo(provider=organizations["jj_school"], author=User.objects.get(username="school_operator"),
+                      scorm_archive=SHARED_SCORM12, stdout=stdout)
+
     for phone, name, hukou, birth, seq, employer, group in LEARNERS:
         user = User.objects.filter(username=phone).first()
         if user is None:

@@ -43,7 +43,9 @@ class Course(models.Model):
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField("最后修改", auto_now=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("下架时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "课程"
@@ -112,6 +114,7 @@ class Lesson(models.Model):
     planned_minutes = models.PositiveIntegerField("计划学习时长（分钟）")
     video = models.FileField("视频文件", upload_to="videos/%Y/%m/", blank=True)
     video_seconds = models.PositiveIntegerField("视频时长（秒）", null=True, blank=True)
+    video_info = models.JSONField("视频信息", default=dict, blank=True, help_text="ffprobe 读出的编码、分辨率和大小")
     body_html = models.TextField("图文内容", blank=True, help_text="保存前经 nh3 清理")
     live_starts_at = models.DateTimeField("直播开始", null=True, blank=True)
     live_ends_at = models.DateTimeField("直播结束", null=True, blank=True)
@@ -136,3 +139,25 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class LessonImage(models.Model):
+    """A picture for a text-and-pictures lesson, served only to people who may see its course
+    (``/courses/images/<id>/``); ``body_html`` refers to it by that same-origin URL."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="images")
+    lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="images")
+    file = models.FileField("图片", upload_to="lesson-images/%Y/%m/")
+    content_type = models.CharField(max_length=32)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    caption = models.CharField("图片说明", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "图文课件图片"
+        verbose_name_plural = "图文课件图片"
+
+    def __str__(self) -> str:
+        return self.caption or f"图片 {self.pk}"
