@@ -128,6 +128,11 @@ def load_demo(*, stdout=print) -> list[DemoAccount]:
                                     two_factor.device_secret(device)))
 
     from jineng.courses.demo import SHARED_SCORM12, courses_load_demo
+    from jineng.platforms.demo import platforms_load_demo
+
+    platforms_load_demo(operator_org=organizations["jj_school"],
+                        enterprises=[organizations["sg_mfg"], organizations["sg_logistics"]],
+                        officer=User.objects.get(username="sg_city"), stdout=stdout)
 
     courses_load_demo(provider=organizations["jj_school"], author=User.objects.get(username="school_operator"),
                       scorm_archive=SHARED_SCORM12, stdout=stdout)

@@ -4,13 +4,15 @@ from jineng.identity.selectors import primary_role
 NAV = {
     Role.LEARNER: [("web:home", "我的学习"), ("courses:catalogue", "课程目录")],
     Role.TRAINING_ADMIN: [("web:home", "工作台"), ("web:organizations", "本单位"), ("web:people", "职工"),
-                          ("policy_calculator", "补贴测算")],
-    Role.PLATFORM_OPERATOR: [("web:home", "工作台"), ("courses:manage", "课程管理"), ("web:organizations", "运营单位")],
+                          ("platforms:list", "培训平台"), ("policy_calculator", "补贴测算")],
+    Role.PLATFORM_OPERATOR: [("web:home", "工作台"), ("courses:manage", "课程管理"), ("platforms:list", "培训平台"),
+                              ("web:organizations", "运营单位")],
     Role.COUNTY_REVIEWER: [("web:home", "审核台"), ("web:people", "人员"), ("web:organizations", "单位"),
-                           ("policy_calculator", "补贴测算")],
-    Role.CITY_OFFICER: [("web:home", "总览"), ("web:people", "人员"), ("web:organizations", "单位")],
+                           ("platforms:evaluations", "平台评估"), ("policy_calculator", "补贴测算")],
+    Role.CITY_OFFICER: [("web:home", "总览"), ("web:people", "人员"), ("web:organizations", "单位"),
+                        ("platforms:queue", "平台评估"), ("platforms:filings", "平台备案")],
     Role.SYSTEM_ADMIN: [("web:home", "总览"), ("web:people", "人员"), ("web:organizations", "单位"),
-                        ("courses:manage", "课程管理")],
+                        ("courses:manage", "课程管理"), ("platforms:list", "培训平台")],
 }
 
 
