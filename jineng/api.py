@@ -22,7 +22,9 @@ def domain_error(request: HttpRequest, exc: DomainError):
 
 def _register_routers() -> None:
     from jineng.courses.api import router as courses_router
+    from jineng.exams.api import router as exams_router
     from jineng.identity.api import router as identity_router
+    from jineng.integrity.api import router as integrity_router
     from jineng.learning.api import router as learning_router
     from jineng.organizations.api import router as organizations_router
     from jineng.platforms.api import router as platforms_router
@@ -36,6 +38,8 @@ def _register_routers() -> None:
     api.add_router("/platforms/", platforms_router)
     api.add_router("/courses/", courses_router)
     api.add_router("/learning/", learning_router)
+    api.add_router("/exams/", exams_router)
+    api.add_router("/integrity/", integrity_router)
 
 
 _register_routers()

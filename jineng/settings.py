@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "jineng.platforms",
     "jineng.courses",
     "jineng.learning",
+    "jineng.exams",
+    "jineng.integrity",
     "jineng.web",
 ]
 

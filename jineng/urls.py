@@ -14,5 +14,7 @@ urlpatterns = [
     path("platforms/", include("jineng.platforms.urls")),
     path("courses/", include("jineng.courses.urls")),
     path("learn/", include("jineng.learning.urls")),
+    path("exams/", include("jineng.exams.urls")),
+    path("integrity/", include("jineng.integrity.urls")),
     path("", include("jineng.web.urls")),
 ]
