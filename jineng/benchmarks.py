@@ -11,6 +11,7 @@ BENCHMARKS = {
     "audit": "追加审计日志并校验哈希链",
     "persons": "实名登记（校验、加密、查重、审计）",
     "policy": "补贴政策引擎：10 万个案例对 100 万条历史",
+    "heartbeats": "学习心跳：gunicorn + PostgreSQL 上的批量心跳吞吐、延迟与丢失检查",
 }
 
 
@@ -103,3 +104,9 @@ def _bench_policy(n: int | None) -> dict:
     from jineng.policy.bench import run_policy_bench
 
     return run_policy_bench(cases=n or 100_000)
+
+
+def _bench_heartbeats(n: int | None) -> dict:
+    from jineng.learning.bench import run_heartbeat_bench
+
+    return run_heartbeat_bench(learners=n or 200)

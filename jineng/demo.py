@@ -134,8 +134,13 @@ def load_demo(*, stdout=print) -> list[DemoAccount]:
                         enterprises=[organizations["sg_mfg"], organizations["sg_logistics"]],
                         officer=User.objects.get(username="sg_city"), stdout=stdout)
 
-    courses_load_demo(provider=organizations["jj_school"], author=User.objects.get(username="school_operator"),
-                      scorm_archive=SHARED_SCORM12, stdout=stdout)
+    demo_courses = courses_load_demo(provider=organizations["jj_school"],
+                                     author=User.objects.get(username="school_operator"),
+                                     scorm_archive=SHARED_SCORM12, stdout=stdout)
+    from jineng.exams.demo import exams_load_demo
+
+    welding = next(course for course in demo_courses if course.title.startswith("焊工（初级）"))
+    exams_load_demo(course=welding, author=User.objects.get(username="school_operator"), stdout=stdout)
 
     for phone, name, hukou, birth, seq, employer, group in LEARNERS:
         user = User.objects.filter(username=phone).first()
@@ -153,6 +158,13 @@ def load_demo(*, stdout=print) -> list[DemoAccount]:
                     person=person, group=group, actor=user,
                     evidence=SimpleUploadedFile("证明材料.pdf", _EVIDENCE_PDF, content_type="application/pdf"))
         accounts.append(DemoAccount(phone, DEMO_PASSWORD, Role.LEARNER.label, f"{name}（{organization.name}）"))
+    from jineng.learning.models import Enrolment
+    from jineng.learning.services import enrolment_create
+
+    for phone, *_ in LEARNERS:
+        learner = User.objects.get(username=phone)
+        if not Enrolment.objects.filter(person=learner.person, course=welding).exists():
+            enrolment_create(course=welding, actor=learner)
     assert RoleAssignment.objects.filter(role=Role.LEARNER).exists()
     return accounts
 

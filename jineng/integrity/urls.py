@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jineng.integrity import views
 
 app_name = "integrity"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("flags/<int:flag_id>/", views.flag_detail, name="flag"),
+]

@@ -2,17 +2,25 @@ from jineng.identity.models import Role
 from jineng.identity.selectors import primary_role
 
 NAV = {
-    Role.LEARNER: [("web:home", "我的学习"), ("courses:catalogue", "课程目录")],
+    Role.LEARNER: [("web:home", "我的学习"), ("learning:my_courses", "我的课程"), ("courses:catalogue", "课程目录"),
+                   ("learning:my_records", "学习记录")],
     Role.TRAINING_ADMIN: [("web:home", "工作台"), ("web:organizations", "本单位"), ("web:people", "职工"),
+                          ("learning:manage_progress", "学习进度"),
                           ("platforms:list", "培训平台"), ("policy_calculator", "补贴测算")],
     Role.PLATFORM_OPERATOR: [("web:home", "工作台"), ("courses:manage", "课程管理"), ("platforms:list", "培训平台"),
                               ("web:organizations", "运营单位")],
     Role.COUNTY_REVIEWER: [("web:home", "审核台"), ("web:people", "人员"), ("web:organizations", "单位"),
-                           ("platforms:evaluations", "平台评估"), ("policy_calculator", "补贴测算")],
+                           ("learning:manage_progress", "学习进度"),
+                           ("platforms:evaluations", "平台评估"), ("integrity:queue", "风险核查"),
+                           ("policy_calculator", "补贴测算")],
     Role.CITY_OFFICER: [("web:home", "总览"), ("web:people", "人员"), ("web:organizations", "单位"),
-                        ("platforms:queue", "平台评估"), ("platforms:filings", "平台备案")],
+                        ("learning:manage_progress", "学习进度"),
+                        ("platforms:queue", "平台评估"), ("platforms:filings", "平台备案"),
+                        ("integrity:queue", "风险核查")],
     Role.SYSTEM_ADMIN: [("web:home", "总览"), ("web:people", "人员"), ("web:organizations", "单位"),
-                        ("courses:manage", "课程管理"), ("platforms:list", "培训平台")],
+                        ("learning:manage_progress", "学习进度"),
+                        ("courses:manage", "课程管理"), ("platforms:list", "培训平台"),
+                        ("integrity:queue", "风险核查")],
 }
 
 

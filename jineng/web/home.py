@@ -26,6 +26,9 @@ def home_context(*, user) -> dict:
         context["person"] = person
         context["id_masked"] = mask_id_number(person.id_number)
         context["memberships"] = person.key_groups.order_by("-created_at")
+        from jineng.learning.selectors import learner_enrolments
+
+        context["enrolments"] = learner_enrolments(user=user)
     elif role in (Role.COUNTY_REVIEWER, Role.CITY_OFFICER):
         persons = identity_selectors.persons_visible_to(user=user)
         context["scopes"] = identity_selectors.user_region_scopes(user=user)
