@@ -4,12 +4,11 @@ the attempt numbers within the limit, and one grading per submission."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection
 
 from jineng.audit.models import AuditEntry
+from jineng.common.testing import run_together
 from jineng.exams import services
 from jineng.exams.models import Attempt
 
@@ -20,26 +19,6 @@ pytestmark = [
 ]
 
 
-def run_together(count: int, work) -> tuple[list, list[BaseException]]:
-    start = threading.Barrier(count)
-    results: list = []
-    errors: list[BaseException] = []
-
-    def runner(number: int) -> None:
-        try:
-            start.wait()
-            results.append(work(number))
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 def test_simultaneous_starts_make_one_attempt(final_exam, enrolment, learner):

@@ -3,12 +3,11 @@ the same moment must leave one active session (PostgreSQL only: SQLite serialise
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection
 
 from jineng.common import clock
+from jineng.common.testing import run_together
 from jineng.learning.models import BeatBatch, Enrolment, Segment, StudySession
 from jineng.learning.selectors import enrolment_recount, enrolment_stored_totals
 from jineng.learning.services import heartbeats_record, session_start
@@ -22,26 +21,6 @@ pytestmark = [
 ]
 
 
-def run_together(count: int, work) -> tuple[list, list[BaseException]]:
-    start = threading.Barrier(count)
-    results: list = []
-    errors: list[BaseException] = []
-
-    def runner(n: int) -> None:
-        try:
-            start.wait()
-            results.append(work(n))
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 def test_concurrent_deliveries_of_one_batch_credit_it_once(rules, learner, enrolment, video):

@@ -4,12 +4,11 @@ constraint keeps one open request per enterprise and platform."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection
 
 from jineng.common.errors import DomainError
+from jineng.common.testing import run_together
 from jineng.platforms import services
 from jineng.platforms.models import PlatformEvaluation, PlatformEvaluationEvent
 from jineng.platforms.tests.conftest import COURSES, four_materials
@@ -21,26 +20,6 @@ pytestmark = [
 ]
 
 
-def run_together(count: int, work) -> tuple[list, list[BaseException]]:
-    start = threading.Barrier(count)
-    results: list = []
-    errors: list[BaseException] = []
-
-    def runner(number: int) -> None:
-        try:
-            start.wait()
-            results.append(work(number))
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 def test_only_one_of_two_simultaneous_decisions_goes_through(submitted, officer, province_officer):
