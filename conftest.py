@@ -42,10 +42,9 @@ def regions(db):
 
 
 def make_id_number(region_code: str = "440204", birth: dt.date = dt.date(1990, 3, 7), seq: int = 123) -> str:
-    from stdnum.cn import ric
+    from jineng.identity.id_numbers import id_number_with_check_digit
 
-    body = f"{region_code}{birth:%Y%m%d}{seq:03d}"
-    return body + ric.calc_check_digit(body + "0")
+    return id_number_with_check_digit(f"{region_code}{birth:%Y%m%d}{seq:03d}")
 
 
 @pytest.fixture
@@ -78,9 +77,8 @@ def make_staff(db):
 
 @pytest.fixture
 def make_organization(db):
-    from stdnum.cn import uscc
-
     from jineng.organizations import services
+    from jineng.organizations.credit_codes import credit_code_with_check_digit
 
     counter = {"n": 0}
 
@@ -88,7 +86,7 @@ def make_organization(db):
         counter["n"] += 1
         body = f"91{region_code}MA4U{counter['n']:05d}"[:17]
         return services.organization_register(
-            kind=kind, name=name or f"测试企业{counter['n']}", credit_code=body + uscc.calc_check_digit(body),
+            kind=kind, name=name or f"测试企业{counter['n']}", credit_code=credit_code_with_check_digit(body),
             region_code=region_code, address="测试路 1 号", legal_representative="测试", size=size if kind == "enterprise" else "",
             actor=None)
 

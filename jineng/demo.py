@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from stdnum.cn import ric, uscc
 
 from jineng.identity import services as identity_services
 from jineng.identity import two_factor
+from jineng.identity.id_numbers import id_number_with_check_digit
 from jineng.identity.models import KeyGroupMembership, Person, Role, RoleAssignment, User
 from jineng.organizations import services as organization_services
+from jineng.organizations.credit_codes import credit_code_with_check_digit
 from jineng.organizations.models import Contract, Organization
 
 DEMO_PASSWORD = "Jineng@2026"
@@ -32,12 +33,12 @@ class DemoAccount:
 
 def demo_id_number(region_code: str, birth: dt.date, sequence: int) -> str:
     body = f"{region_code}{birth:%Y%m%d}{sequence:03d}"
-    return body + ric.calc_check_digit(body + "0")
+    return id_number_with_check_digit(body)
 
 
 def demo_credit_code(region_code: str, serial: str) -> str:
     body = f"91{region_code}{serial}X"[:17]  # 2 + 6 + 8 + 1 = 17 characters before the check digit
-    return body + uscc.calc_check_digit(body)
+    return credit_code_with_check_digit(body)
 
 
 ORGANIZATIONS = [

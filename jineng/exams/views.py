@@ -10,7 +10,6 @@ the form beside the field it names. The server judges time: every view of an att
 from __future__ import annotations
 
 import contextlib
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jineng.common.downloads import xlsx_response
 from jineng.common.errors import DomainError, NotFound
 from jineng.courses.models import Course
 from jineng.courses.selectors import (
@@ -153,9 +153,7 @@ def questions_import(request: HttpRequest, course_id: int) -> HttpResponse:
 def questions_template(request: HttpRequest, course_id: int) -> HttpResponse:
     course = course_get_managed(user=request.user, course_id=course_id)
     data = bank.template_xlsx(module_titles=[m.title for m in course.modules.order_by("position", "pk")])
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('题库导入模板.xlsx')}"
-    return response
+    return xlsx_response(data, filename="题库导入模板.xlsx")
 
 
 # ---- authors: exercises -------------------------------------------------------------------------

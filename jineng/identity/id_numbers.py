@@ -31,6 +31,12 @@ def _invalid(message: str) -> DomainError:
     return DomainError("invalid_id_number", message, field="id_number")
 
 
+def id_number_with_check_digit(body: str) -> str:
+    """The 17 digits ``body`` completed with their check digit (for generated numbers: demo, tests,
+    benchmarks). stdnum expects a number with its check-digit place, hence the placeholder."""
+    return body + ric.calc_check_digit(body + "0")
+
+
 def parse_id_number(raw: str) -> IdNumberFacts:
     number = (raw or "").strip().upper().replace(" ", "")
     if not number:

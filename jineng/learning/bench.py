@@ -97,9 +97,9 @@ def _setup_data(learners: int, beat_seconds: float) -> tuple[list[Player], dict]
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from stdnum.cn import ric
 
     from jineng.courses.models import Course, Lesson, Module, Occupation
+    from jineng.identity.id_numbers import id_number_with_check_digit
     from jineng.identity.services import learner_register, staff_user_create
     from jineng.learning.services import enrolment_create, session_start
     from jineng.organizations.services import organization_register
@@ -112,10 +112,10 @@ def _setup_data(learners: int, beat_seconds: float) -> tuple[list[Player], dict]
                                  city_code="440200")
     Region.objects.create(code="440204", name="浈江区", level="county", parent=city, province_code="440000",
                           city_code="440200")
-    from stdnum.cn import uscc
+    from jineng.organizations.credit_codes import credit_code_with_check_digit
 
     body = "91440204MA4UB0001"
-    provider = organization_register(kind="institution", name="压测培训学校", credit_code=body + uscc.calc_check_digit(body),
+    provider = organization_register(kind="institution", name="压测培训学校", credit_code=credit_code_with_check_digit(body),
                                      region_code="440204", address="压测路 1 号", legal_representative="压测", actor=None)
     author = staff_user_create(username="bench-author", display_name="压测", password="Bench@2026!x", actor=None)
     occupation = Occupation.objects.create(code="6-31-01-03", name="电工", levels=[5])
@@ -128,7 +128,7 @@ def _setup_data(learners: int, beat_seconds: float) -> tuple[list[Player], dict]
     for i in range(learners):
         birth = dt.date(1970, 1, 1) + dt.timedelta(days=i // 900)
         number_body = f"440204{birth:%Y%m%d}{i % 900 + 100:03d}"
-        user = learner_register(name=f"学员{i}", id_number=number_body + ric.calc_check_digit(number_body + "0"),
+        user = learner_register(name=f"学员{i}", id_number=id_number_with_check_digit(number_body),
                                 phone=f"139{i:08d}", password="Bench@2026!x")
         enrolment_create(course=course, actor=user)
         device = f"bench-device-{i:06d}"

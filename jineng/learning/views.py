@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jineng.common import clock
+from jineng.common.downloads import xlsx_response
 from jineng.common.errors import DomainError, NotFound, PermissionDenied
 from jineng.common.masking import mask_id_number
 from jineng.courses.models import Course, Lesson
@@ -231,9 +232,7 @@ def manage_progress_xlsx(request: HttpRequest) -> HttpResponse:
     content = reports.progress_xlsx(rows=rows, generated_by=request.user)
     learning_export_log(actor=request.user, kind="progress_xlsx", enrolment_ids=[r.enrolment.pk for r in rows],
                         filters={k: str(v) for k, v in filters.items()})
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="learning-progress-{clock.now():%Y%m%d}.xlsx"'
-    return response
+    return xlsx_response(content, filename=f"learning-progress-{clock.now():%Y%m%d}.xlsx")
 
 
 @login_required

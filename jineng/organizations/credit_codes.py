@@ -6,6 +6,11 @@ from stdnum.exceptions import InvalidChecksum, ValidationError
 from jineng.common.errors import DomainError
 
 
+def credit_code_with_check_digit(body: str) -> str:
+    """The 17 characters ``body`` completed with their check character."""
+    return body + uscc.calc_check_digit(body)
+
+
 def parse_credit_code(raw: str) -> str:
     code = (raw or "").strip().upper().replace(" ", "")
     if not code:

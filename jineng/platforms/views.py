@@ -4,9 +4,6 @@ failed), and renders; a ``DomainError`` goes back beside the field it names."""
 
 from __future__ import annotations
 
-import io
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -15,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jineng.common.downloads import xlsx_response
 from jineng.common.errors import DomainError, PermissionDenied
 from jineng.identity.models import Role
 from jineng.identity.selectors import user_has_role, user_organization_ids
@@ -345,13 +343,7 @@ def material_view(request: HttpRequest, material_id: int) -> HttpResponse:
 def evaluation_xlsx(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     evaluation = selectors.evaluation_get_visible(user=request.user, evaluation_id=evaluation_id)
     evaluation = selectors.evaluation_with_details(evaluation=evaluation)
-    buffer = io.BytesIO()
-    documents.evaluation_form_xlsx(evaluation).save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    filename = f"附表5-1_平台评估表_{evaluation.pk}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx_response(documents.evaluation_form_xlsx(evaluation), filename=f"附表5-1_平台评估表_{evaluation.pk}.xlsx")
 
 
 # --- city filings with the province -----------------------------------------------------------

@@ -3,8 +3,6 @@ back to the form beside the field they name."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
@@ -15,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jineng.common.downloads import xlsx_response
 from jineng.common.errors import DomainError
 from jineng.common.masking import mask_id_number, mask_phone
 from jineng.identity import selectors as identity_selectors
@@ -247,12 +246,7 @@ def contract_template(request: HttpRequest) -> HttpResponse:
     sheet.append([1, "张三", "440204199003071234", "13800138000", "2020-01-06", 24, "否"])
     for column, width in zip("ABCDEFG", [6, 10, 22, 14, 14, 14, 12], strict=True):
         sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%8A%B3%E5%8A%A8%E5%90%88%E5%90%8C%E6%A8%A1%E6%9D%BF.xlsx"
-    return response
+    return xlsx_response(workbook, filename="劳动合同模板.xlsx")
 
 
 def service_windows(request: HttpRequest) -> HttpResponse:
