@@ -67,6 +67,12 @@ INSTALLED_APPS = [
     "jineng.learning",
     "jineng.exams",
     "jineng.integrity",
+    "jineng.notifications",
+    "jineng.question_threads",
+    "jineng.certificates",
+    "jineng.projects",
+    "jineng.practicals",
+    "jineng.documents",
     "jineng.web",
 ]
 

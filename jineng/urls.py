@@ -16,5 +16,11 @@ urlpatterns = [
     path("learn/", include("jineng.learning.urls")),
     path("exams/", include("jineng.exams.urls")),
     path("integrity/", include("jineng.integrity.urls")),
+    path("notifications/", include("jineng.notifications.urls")),
+    path("questions/", include("jineng.question_threads.urls")),
+    path("certificates/", include("jineng.certificates.urls")),
+    path("projects/", include("jineng.projects.urls")),
+    path("practicals/", include("jineng.practicals.urls")),
+    path("documents/", include("jineng.documents.urls")),
     path("", include("jineng.web.urls")),
 ]
