@@ -44,6 +44,7 @@ class Enrolment(models.Model):
     class Source(models.TextChoices):
         SELF = "self", "本人报名"
         ORGANIZATION = "organization", "单位组织报名"
+        PROJECT = "project", "培训项目名册报名"
 
     person = models.ForeignKey("identity.Person", on_delete=models.PROTECT, related_name="enrolments",
                                verbose_name="学员")
@@ -51,6 +52,9 @@ class Enrolment(models.Model):
                                verbose_name="课程")
     organization = models.ForeignKey("organizations.Organization", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="enrolments", verbose_name="组织单位")
+    project = models.ForeignKey("projects.Project", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="enrolments", verbose_name="培训项目",
+                                help_text="经备案的培训项目报名；补贴申领只认这类报名")
     source = models.CharField("报名方式", max_length=16, choices=Source.choices)
     enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     enrolled_at = models.DateTimeField("报名时间")
