@@ -22,6 +22,7 @@ def domain_error(request: HttpRequest, exc: DomainError):
 
 def _register_routers() -> None:
     from jineng.certificates.api import router as certificates_router
+    from jineng.claims.api import router as claims_router
     from jineng.courses.api import router as courses_router
     from jineng.documents.api import router as documents_router
     from jineng.exams.api import router as exams_router
@@ -52,6 +53,7 @@ def _register_routers() -> None:
     api.add_router("/projects/", projects_router)
     api.add_router("/practicals/", practicals_router)
     api.add_router("/documents/", documents_router)
+    api.add_router("/claims/", claims_router)
 
 
 _register_routers()

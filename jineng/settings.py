@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "jineng.projects",
     "jineng.practicals",
     "jineng.documents",
+    "jineng.claims",
     "jineng.web",
 ]
 

@@ -22,5 +22,6 @@ urlpatterns = [
     path("projects/", include("jineng.projects.urls")),
     path("practicals/", include("jineng.practicals.urls")),
     path("documents/", include("jineng.documents.urls")),
+    path("claims/", include("jineng.claims.urls")),
     path("", include("jineng.web.urls")),
 ]
