@@ -13,10 +13,11 @@ import json
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
+from ninja.security import APIKeyHeader, SessionAuth
 
 from jineng.common.errors import DomainError
 from jineng.courses.models import Course, Lesson
-from jineng.learning import selectors, services
+from jineng.learning import beat_tokens, selectors, services
 from jineng.learning.models import CLASS_HOUR_MINUTES, MS_PER_MINUTE
 from jineng.learning.services.heartbeats import MAX_SEQ
 
@@ -140,6 +141,7 @@ class SessionOut(Schema):
     presence_timeout_seconds: float
     lesson_credited_minutes: int
     signed_in_at: dt.datetime | None
+    beat_token: str
 
 
 @router.post("/sessions", response={201: SessionOut}, summary="开始学习（每台设备每次打开课件一个会话）")
@@ -154,7 +156,10 @@ def start_session(request: HttpRequest, payload: SessionIn):
                  "last_position": session.lesson_last_position, "beat_seconds": cfg.BEAT_SECONDS,
                  "batch_seconds": cfg.BATCH_SECONDS, "max_rate": cfg.MAX_RATE,
                  "seek_tolerance_seconds": cfg.SEEK_TOLERANCE_SECONDS,
-                 "presence_timeout_seconds": cfg.PRESENCE_TIMEOUT_SECONDS, **facts})
+                 "presence_timeout_seconds": cfg.PRESENCE_TIMEOUT_SECONDS,
+                 "beat_token": beat_tokens.beat_token_issue(session_id=session.pk, person_id=session.person_id,
+                                                            user_id=session.user_id),
+                 **facts})
 
 
 class SessionStateOut(Schema):
@@ -206,8 +211,18 @@ class HeartbeatsOut(Schema):
     presence: PresenceOut | None
 
 
-@router.post("/heartbeats", response=HeartbeatsOut, summary="批量心跳（幂等：同一会话同一序号只计一次）")
+class BeatTokenAuth(APIKeyHeader):
+    param_name = beat_tokens.HEADER
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        return beat_tokens.beat_token_read(key or "")
+
+
+@router.post("/heartbeats", response=HeartbeatsOut, auth=[BeatTokenAuth(), SessionAuth(csrf=True)],
+             summary="批量心跳（幂等：同一会话同一序号只计一次；X-Beat-Token 为开始学习时返回的令牌）")
 def heartbeats(request: HttpRequest, payload: HeartbeatsIn):
+    if isinstance(request.auth, beat_tokens.BeatPrincipal) and request.auth.session_id != payload.session:
+        raise DomainError("beat_token_mismatch", "学习令牌与学习会话不符，请刷新页面重新开始", field="session")
     beats = [services.Beat(seq=b.seq, lesson=b.lesson, position=b.position, rate=b.rate, visible=b.visible,
                            focused=b.focused, dur=b.dur) for b in payload.beats]
     result = services.heartbeats_record(actor=request.auth, session_id=payload.session, beats=beats,

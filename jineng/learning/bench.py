@@ -74,6 +74,7 @@ class Player:
     cookie: str
     csrf: str
     device: str
+    beat_token: str = ""
     seq: int = 0
     position: float = 0.0
     last_body: bytes | None = None
@@ -101,6 +102,7 @@ def _setup_data(learners: int, beat_seconds: float) -> tuple[list[Player], dict]
     from jineng.courses.models import Course, Lesson, Module, Occupation
     from jineng.identity.id_numbers import id_number_with_check_digit
     from jineng.identity.services import learner_register, staff_user_create
+    from jineng.learning.beat_tokens import beat_token_issue
     from jineng.learning.services import enrolment_create, session_start
     from jineng.organizations.services import organization_register
     from jineng.regions.models import Region
@@ -139,8 +141,10 @@ def _setup_data(learners: int, beat_seconds: float) -> tuple[list[Player], dict]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         csrf = secrets.token_hex(16)  # 32 characters: Django accepts the unmasked secret in the header
+        # What POST /api/learning/sessions hands the player, which sends it with every batch.
+        token = beat_token_issue(session_id=session.pk, person_id=session.person_id, user_id=user.pk)
         players.append(Player(session_id=session.pk, lesson_id=lesson.pk, device=device, csrf=csrf,
-                              cookie=f"sessionid={store.session_key}; csrftoken={csrf}"))
+                              cookie=f"sessionid={store.session_key}; csrftoken={csrf}", beat_token=token))
     return players, {"course": course.pk, "lesson": lesson.pk}
 
 
@@ -245,7 +249,7 @@ def _client(port: int, players: list[Player], deadline: float, max_batches: int,
             duplicate = player.last_body is not None and rng.random() < duplicate_share
             body = player.last_body if duplicate else _batch_body(player, beats_per_batch, beat_seconds)
             headers = {"Content-Type": "application/json", "Cookie": player.cookie, "X-CSRFToken": player.csrf,
-                       "Connection": "keep-alive"}
+                       "X-Beat-Token": player.beat_token, "Connection": "keep-alive"}
             started = time.perf_counter()
             try:
                 connection.request("POST", "/api/learning/heartbeats", body=body, headers=headers)

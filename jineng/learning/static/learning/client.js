@@ -29,12 +29,12 @@ export function deviceId() {
 }
 
 // POST JSON; resolves {ok, status, data}; rejects only on network failure (the caller retries).
-export async function postJSON(url, body, { keepalive = false } = {}) {
+export async function postJSON(url, body, { keepalive = false, headers = {} } = {}) {
   const response = await fetch(url, {
     method: "POST",
     credentials: "same-origin",
     keepalive,
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), ...headers },
     body: JSON.stringify(body),
   });
   let data = null;

@@ -109,6 +109,7 @@ Player.prototype.begin = async function () {
   }
   const data = result.data;
   this.session = data.session;
+  this.beatToken = data.beat_token;
   this.state = "active";
   this.seq = 0;
   this.queue = [];
@@ -149,7 +150,8 @@ Player.prototype.post = async function ({ keepalive = false } = {}) {
   const session = this.session;
   const batch = this.queue.slice(0, 200);
   try {
-    const result = await postJSON(`${this.api}/heartbeats`, { session, beats: batch, device: this.device }, { keepalive });
+    const result = await postJSON(`${this.api}/heartbeats`, { session, beats: batch, device: this.device },
+      { keepalive, headers: this.beatToken ? { "X-Beat-Token": this.beatToken } : {} });
     if (session !== this.session) return; // a new session began meanwhile
     if (result.ok) {
       this.queue.splice(0, batch.length);
