@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "jineng.regions.cli",  # regions load, calendar
     "jineng.policy.cli",  # policy test, policy explain
     "jineng.benchmarks",  # bench NAME
+    "jineng.scheduling",  # tick, scheduler
 ]
 
 

@@ -43,6 +43,9 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     sys.stdout.flush()
+    from jineng.scheduling import start_in_background
+
+    start_in_background()  # deadlines, overdue exams and stale sessions move on while the demo runs
     call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, skip_checks=True)
     return 0
 
