@@ -200,6 +200,19 @@ CONTENT_SECURITY_POLICY = {
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
+
+# A shared cache (Redis) when REDIS_URL is set: every app server sees the same entries, so sessions
+# can be read from it (``cached_db``: Redis first, the database as the durable copy). Without it,
+# a per-process memory cache, which must never hold sessions (a signed-out session would live on
+# in the other workers' memory).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": os.environ.get("JINENG_CACHE_PREFIX", "jineng"), "TIMEOUT": 300}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CSRF_COOKIE_HTTPONLY = False  # the page reads it for htmx / fetch headers
 CSRF_FAILURE_VIEW = "jineng.web.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"

@@ -31,7 +31,14 @@ except Exception as exc:
     sys.exit(1)
 PY
 then
-  say "pytest on PostgreSQL ($PG_URL)"
+  # Production's parts together: PostgreSQL, and Redis for the cache and sessions when it answers.
+  REDIS_TEST_URL=${JINENG_TEST_REDIS_URL:-redis://127.0.0.1:6379/14}
+  if python -c "import redis, sys; redis.Redis.from_url(sys.argv[1], socket_connect_timeout=2).ping()" "$REDIS_TEST_URL" 2>/dev/null; then
+    export REDIS_URL="$REDIS_TEST_URL" JINENG_CACHE_PREFIX="jineng-test-$$"
+    say "pytest on PostgreSQL ($PG_URL) with sessions in Redis ($REDIS_URL)"
+  else
+    say "pytest on PostgreSQL ($PG_URL); Redis not reachable: database sessions"
+  fi
   DATABASE_URL="$PG_URL" pytest -q -p no:cacheprovider --create-db "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "CI 必须连接 PostgreSQL (CI must reach PostgreSQL at $PG_URL)"
