@@ -48,6 +48,7 @@ command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 if [ "$want_browser" = 1 ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+  command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)  # certificates' browser test reads the QR code
 fi
 [ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
 

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jineng.certificates import views
 
 app_name = "certificates"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_certificates, name="mine"),
+    path("enrolments/<int:enrolment_id>/", views.completion, name="completion"),
+    path("enrolments/<int:enrolment_id>/issue/", views.issue, name="issue"),
+    path("<int:certificate_id>/certificate.pdf", views.certificate_pdf, name="pdf"),
+    path("<int:certificate_id>/revoke/", views.revoke, name="revoke"),
+    path("verify/<str:token>/", views.verify, name="verify"),
+]
