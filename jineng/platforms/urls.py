@@ -17,6 +17,7 @@ urlpatterns = [
     path("evaluations/<int:evaluation_id>/submit/", views.evaluation_submit, name="evaluation_submit"),
     path("evaluations/<int:evaluation_id>/decide/", views.evaluation_decide, name="evaluation_decide"),
     path("evaluations/<int:evaluation_id>/form-5-1.xlsx", views.evaluation_xlsx, name="evaluation_xlsx"),
+    path("evaluations/<int:evaluation_id>/form-5-1.pdf", views.evaluation_pdf, name="evaluation_pdf"),
     path("materials/<int:material_id>/", views.material_view, name="material"),
     path("materials/<int:material_id>/remove/", views.material_remove, name="material_remove"),
     path("filings/", views.filings, name="filings"),

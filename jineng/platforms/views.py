@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jineng.common.downloads import xlsx_response
+from jineng.common.downloads import download_response, xlsx_response
 from jineng.common.errors import DomainError, PermissionDenied
+from jineng.documents.project_forms import evaluation_form_render
 from jineng.identity.models import Role
 from jineng.identity.selectors import user_has_role, user_organization_ids
 from jineng.organizations.models import Organization
@@ -344,6 +345,15 @@ def evaluation_xlsx(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     evaluation = selectors.evaluation_get_visible(user=request.user, evaluation_id=evaluation_id)
     evaluation = selectors.evaluation_with_details(evaluation=evaluation)
     return xlsx_response(documents.evaluation_form_xlsx(evaluation), filename=f"附表5-1_平台评估表_{evaluation.pk}.xlsx")
+
+
+@login_required
+@require_GET
+def evaluation_pdf(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    """附表5-1 laid out for print (stamps and dates), for whoever may see the evaluation."""
+    evaluation = selectors.evaluation_get_visible(user=request.user, evaluation_id=evaluation_id)
+    content, filename = evaluation_form_render(evaluation=evaluation, fmt="pdf")
+    return download_response(content, filename=filename, content_type="application/pdf")
 
 
 # --- city filings with the province -----------------------------------------------------------

@@ -66,6 +66,7 @@ TRANSITION_LABELS = {
 }
 
 EDITABLE_STATES = frozenset({ProjectState.DRAFT, ProjectState.RETURNED})
+DRAFT_NUMBER_PREFIX = "DRAFT-"
 
 
 class Project(models.Model):
@@ -101,6 +102,9 @@ class Project(models.Model):
     planned_class_hours = models.PositiveIntegerField("计划课时（每课时 45 分钟）")
     contact_name = models.CharField("联系人", max_length=32)
     contact_phone = models.CharField("联系电话", max_length=32)
+    learners_are_students = models.BooleanField(
+        "参训人员为在校大学生", default=False,
+        help_text="名册全部为在校大学生时勾选：不要求劳动合同，并按“参训人员类别”分派规则受理（攀人社发〔2020〕33号 四(一)）")
     # routing and the policy pack that governs the filing
     policy_pack = models.CharField("适用政策", max_length=64, blank=True,
                                    help_text="政策包代码，按申请单位所在地确定")
@@ -143,6 +147,11 @@ class Project(models.Model):
     @property
     def editable(self) -> bool:
         return self.state in EDITABLE_STATES
+
+    @property
+    def has_number(self) -> bool:
+        """Drafts carry a placeholder until their first submission gives them the real number."""
+        return not self.number.startswith(DRAFT_NUMBER_PREFIX)
 
 
 class OutlineModule(models.Model):

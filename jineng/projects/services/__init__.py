@@ -1,0 +1,52 @@
+"""Every write of the projects app. Import from here: ``from jineng.projects import services``."""
+
+from jineng.projects.services.filing import (
+    COMMITMENT_TEXT,
+    ApprovalResult,
+    OutlineRow,
+    ProjectData,
+    project_approve,
+    project_commitment_accept,
+    project_courses_set,
+    project_create,
+    project_finish,
+    project_form_export,
+    project_material_add,
+    project_material_remove,
+    project_outline_set,
+    project_return,
+    project_start,
+    project_submit,
+    project_update,
+    project_withdraw,
+    projects_start_due,
+)
+from jineng.projects.services.roster import ROSTER_COLUMNS, RosterImportReport, roster_import_xlsx
+from jineng.projects.services.routing import routing_rule_create, routing_rule_deactivate
+
+__all__ = [
+    "COMMITMENT_TEXT",
+    "ROSTER_COLUMNS",
+    "ApprovalResult",
+    "OutlineRow",
+    "ProjectData",
+    "RosterImportReport",
+    "project_approve",
+    "project_commitment_accept",
+    "project_courses_set",
+    "project_create",
+    "project_finish",
+    "project_form_export",
+    "project_material_add",
+    "project_material_remove",
+    "project_outline_set",
+    "project_return",
+    "project_start",
+    "project_submit",
+    "project_update",
+    "project_withdraw",
+    "projects_start_due",
+    "roster_import_xlsx",
+    "routing_rule_create",
+    "routing_rule_deactivate",
+]
