@@ -12,6 +12,7 @@ BENCHMARKS = {
     "persons": "实名登记（校验、加密、查重、审计）",
     "policy": "补贴政策引擎：10 万个案例对 100 万条历史",
     "heartbeats": "学习心跳：gunicorn + PostgreSQL 上的批量心跳吞吐、延迟与丢失检查",
+    "claims": "补贴申请：1 万行明细对 100 万人的补贴记录提交判定（--n 为明细行数）",
 }
 
 
@@ -109,3 +110,9 @@ def _bench_heartbeats(n: int | None) -> dict:
     from jineng.learning.bench import run_heartbeat_bench
 
     return run_heartbeat_bench(learners=n or 200)
+
+
+def _bench_claims(n: int | None) -> dict:
+    from jineng.claims.bench import run_claims_bench
+
+    return run_claims_bench(lines=n or 10_000)

@@ -21,9 +21,16 @@ def policy_items() -> list[tuple[str, str]]:
 
 
 def subsidy_history_for(*, id_number: str) -> list[HistoryEntry]:
-    """The person's granted subsidies, as the engine reads them. Paid claim lines become this
-    history once claims exist (issue 7); until then no person has any recorded subsidy."""
-    return []
+    """The person's subsidies as the engine reads them: the claim lines paid, and those reserved
+    by claims still pending (submitted and not yet rejected, returned or withdrawn), from the
+    claims app's ``SubsidyGrant`` rows, found by the ID number's keyed digest."""
+    from jineng.claims.selectors import subsidy_history_of
+    from jineng.identity.services import id_number_digest
+
+    number = (id_number or "").strip().upper()
+    if not number:
+        return []
+    return subsidy_history_of(person_digest=id_number_digest(number))
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,16 @@ import yaml
 
 from jineng.policy.engine.errors import CaseError, PackError
 from jineng.policy.engine.model import PAYEES
-from jineng.policy.engine.params import fail, parse_date, parse_parameter
+from jineng.policy.engine.params import (
+    PERCENT,
+    Parameter,
+    ParamSpec,
+    ParamVersion,
+    count,
+    fail,
+    parse_date,
+    parse_parameter,
+)
 from jineng.policy.engine.rules import RULE_KINDS, Rule, ValidityRule
 
 PACKS_DIR = Path(__file__).resolve().parent.parent / "packs"
@@ -84,6 +93,32 @@ class Item:
         return min(bounds) if bounds else None
 
 
+PROCEDURE_STEPS: dict[str, ParamSpec] = {
+    "review_working_days": ParamSpec("审核期限（工作日）", count("个工作日")),
+    "public_notice_working_days": ParamSpec("公示期（工作日）", count("个工作日")),
+    "payment_working_days": ParamSpec("拨付期限（工作日）", count("个工作日")),
+    "advance_percent": ParamSpec("培训实施后先行拨付比例", PERCENT),
+}
+"""The procedure parameters a pack may give (all optional): how many working days the bureau
+has to review a claim, how long approved claims are publicly noticed, how long payment may take
+after the notice, and what share a project-based training may be paid in advance."""
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """The dated, cited procedure parameters of a pack (``procedure:`` in the YAML)."""
+
+    params: Mapping[str, Parameter] = field(default_factory=dict)
+
+    def at(self, name: str, day: dt.date) -> ParamVersion | None:
+        """The version of ``name`` in force on ``day``; None when the pack does not set it;
+        ``ParameterError`` (no_parameter_version) when it is set but has no version that day."""
+        if name not in PROCEDURE_STEPS:
+            raise KeyError(name)
+        parameter = self.params.get(name)
+        return parameter.at(day) if parameter is not None else None
+
+
 @dataclass(frozen=True)
 class Pack:
     id: str
@@ -96,6 +131,7 @@ class Pack:
     issued_on: dt.date | None = None
     source: str = ""
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    procedure: Procedure = field(default_factory=Procedure)
 
     def item(self, subsidy: str) -> Item:
         try:
@@ -240,7 +276,7 @@ def _build_pack(raw: Mapping[str, Any], source: str) -> Pack:
         raw,
         "政策包",
         {"id", "title", "document_number", "issuer", "region", "validity", "items"},
-        {"issued_on", "notes"},
+        {"issued_on", "notes", "procedure"},
     )
     pack_id = _text(raw, "id", "")
     if not _ID.match(pack_id):
@@ -271,7 +307,36 @@ def _build_pack(raw: Mapping[str, Any], source: str) -> Pack:
         issued_on=issued_on,
         source=source,
         raw=dict(raw),
+        procedure=_procedure(raw.get("procedure"), document),
     )
+
+
+def _procedure(raw: Any, document: str) -> Procedure:
+    """``procedure: {review_working_days: {clause: …, values: […]}, …}``: each step cites its
+    clause like a rule, and its values are dated like any parameter."""
+    if raw is None:
+        return Procedure()
+    where = "procedure"
+    if not isinstance(raw, dict) or not raw:
+        raise fail(where, f"应为映射，可用：{'、'.join(PROCEDURE_STEPS)}")
+    _keys(raw, where, set(), set(PROCEDURE_STEPS))
+    params: dict[str, Parameter] = {}
+    for name, body in raw.items():
+        step = f"{where}.{name}"
+        if not isinstance(body, dict):
+            raise fail(step, "应写成 {clause: 条款, values: [{from: 日期, value: 值}]}")
+        _keys(body, step, {"clause", "values"}, {"document", "quote", "notes"})
+        citation = _citation(body, step, document)
+        own_document = _optional_text(body, "document", step) or document
+        params[name] = parse_parameter(
+            name,
+            PROCEDURE_STEPS[name],
+            {"values": body["values"]},
+            where=step,
+            document=own_document,
+            clause=citation[len(own_document) + 1 :],
+        )
+    return Procedure(params)
 
 
 def _validity(raw: Any, where: str, document: str) -> Validity:
@@ -418,9 +483,11 @@ def _rule(raw: Any, *, where: str, pack_id: str, item_id: str, document: str) ->
 
 __all__ = [
     "PACKS_DIR",
+    "PROCEDURE_STEPS",
     "Item",
     "Pack",
     "PackSet",
+    "Procedure",
     "Validity",
     "build_pack",
     "load_pack",
