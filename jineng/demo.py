@@ -167,6 +167,11 @@ def load_demo(*, stdout=print) -> list[DemoAccount]:
         if not Enrolment.objects.filter(person=learner.person, course=welding).exists():
             enrolment_create(course=welding, actor=learner)
     assert RoleAssignment.objects.filter(role=Role.LEARNER).exists()
+
+    from jineng.demo_story import story_load_demo
+
+    for phone, name, organization_name in story_load_demo(welding=welding, stdout=stdout):
+        accounts.append(DemoAccount(phone, DEMO_PASSWORD, Role.LEARNER.label, f"{name}（{organization_name}）"))
     return accounts
 
 
@@ -180,3 +185,11 @@ def print_accounts(accounts: list[DemoAccount], *, stdout=print, base_url: str) 
     for account in accounts:
         stdout(f"{account.username:<19}{account.role:<12}{account.scope[:30]:<32}{account.totp_secret or '—（学员无需）'}")
     stdout("")
+    from jineng.demo_story import story_notes
+
+    notes = story_notes(base_url=base_url)
+    if notes:
+        stdout("演示数据一览：")
+        for note in notes:
+            stdout(f"  · {note}")
+        stdout("")
