@@ -113,6 +113,9 @@ def staff_client(client):
     return sign_in
 
 
+BROWSER_TIMEOUT_MS = 30_000
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
@@ -121,6 +124,16 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        new_context = browser.new_context
+
+        def patient_context(*args, **kwargs):
+            # The live server's first request loads every app; on a busy 2-core CI box a page can
+            # take well over Playwright's default wait. Slow is not wrong: wait up to 30 s.
+            context = new_context(*args, **kwargs)
+            context.set_default_timeout(BROWSER_TIMEOUT_MS)
+            return context
+
+        browser.new_context = patient_context
         yield browser
         browser.close()
 
@@ -130,6 +143,5 @@ def phone_page(browser):
     """A page the size of a cheap phone."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", device_scale_factor=1)
     page = context.new_page()
-    page.set_default_timeout(10_000)
     yield page
     context.close()

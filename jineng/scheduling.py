@@ -40,6 +40,11 @@ JOBS: list[Job] = [
     Job("sessions_expire_stale", "jineng.learning.services:sessions_expire_stale", 60, "结束长时间无心跳的学习会话"),
     Job("attempts_finalize_overdue", "jineng.exams.services:attempts_finalize_overdue", 60, "到时自动交卷"),
     Job("evidence_purge", "jineng.learning.services:evidence_purge", 24 * 3600, "清理超过保存期限的原始心跳"),
+    Job("certificates_issue_due", "jineng.certificates.services:certificates_issue_due", 600,
+        "为已满足结业条件的报名签发培训合格证书"),
+    Job("projects_start_due", "jineng.projects.services.filing:projects_start_due", 3600, "到开始日期的已备案项目转为培训中"),
+    Job("claims_advance_due", "jineng.claims.services:claims_advance_due", 3600,
+        "公示期满无异议的申请转入拨付计划，标记审核、拨付超期"),
 ]
 
 

@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jineng.web.context_processors.navigation",
+                "jineng.notifications.context_processors.notifications",
             ],
         },
     },
@@ -206,6 +207,10 @@ SESSION_COOKIE_AGE = 8 * 3600
 # a per-process memory cache, which must never hold sessions (a signed-out session would live on
 # in the other workers' memory).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# The site's public address, for links that leave the site: the QR codes of certificates and of
+# practical-session sign-in. Empty: the address the request came in on.
+JINENG_PUBLIC_URL = os.environ.get("JINENG_PUBLIC_URL", "").rstrip("/")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                           "KEY_PREFIX": os.environ.get("JINENG_CACHE_PREFIX", "jineng"), "TIMEOUT": 300}}

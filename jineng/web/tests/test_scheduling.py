@@ -26,7 +26,7 @@ def test_a_tick_runs_every_job_and_a_failing_job_does_not_stop_the_others(monkey
     results = scheduling.tick()
     assert calls == [job.name for job in scheduling.JOBS]
     assert results["boom"] is None
-    assert all(isinstance(results[job.name], int) for job in scheduling.JOBS if job.name != "boom")
+    assert all(results[job.name] is not None for job in scheduling.JOBS if job.name != "boom")
 
 
 def _explode():
