@@ -357,6 +357,23 @@ def _shaoguan_outline():
     return [services.OutlineRow(title, category, minutes, goals) for title, category, minutes, goals in SHAOGUAN_OUTLINE]
 
 
+def _platform_evaluation(*, cast: Cast, anchor: dt.date, calendar: Calendar, stdout) -> None:
+    """Shaoguan files only on an evaluated platform (韶人社函〔2020〕11号 一): the enterprise had
+    jineng evaluated by the city's service centre well before its first filing."""
+    from jineng.identity.models import User
+    from jineng.platforms.demo import _evaluation
+    from jineng.platforms.models import EvaluationStatus, PlatformEvaluation
+
+    platform = _platform()
+    done = PlatformEvaluation.objects.filter(organization=cast.sg_org, platform=platform,
+                                             status=EvaluationStatus.APPROVED).exists()
+    if not done:
+        clock.travel_to(_at(calendar.on_or_after(anchor - dt.timedelta(days=90)), 10, 0))
+        _evaluation(organization=cast.sg_org, platform=platform, approve=True,
+                    officer=User.objects.get(username="sg_city"), stdout=stdout)
+    stdout(f"平台评估：{cast.sg_org.name} 使用“{platform.name}”已通过韶关市职业技能服务中心评估")
+
+
 def _finished_project(spec: FinishedProject, *, cast: Cast, anchor: dt.date, calendar: Calendar, stdout):
     """File, approve, run and finish one Shaoguan project in the past (or carry on where an
     interrupted run stopped)."""
@@ -525,6 +542,9 @@ def story_load_demo(*, welding, stdout=print) -> list[tuple[str, str, str]]:
                                                          organization=cast.sg_org, stdout=stdout))
         anchor = _anchor(today, calendar)
         finished: list = []
+        if anchor is not None:
+            _step(stdout, "平台评估", lambda: _platform_evaluation(cast=cast, anchor=anchor, calendar=calendar,
+                                                              stdout=stdout))
         if anchor is None:
             stdout("工作日历不认识近几年，跳过已结束的演示培训项目")
         else:

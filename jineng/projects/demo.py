@@ -88,7 +88,9 @@ def _shaoguan_filing(*, training_admin, organization: Organization, stdout) -> N
     if Project.objects.filter(organization=organization, name=DEMO_PROJECT_NAME).exists():
         return
     course = courses_published().order_by("id").first()
-    platform = Platform.objects.order_by("id").first()
+    # A ministry-recommended platform needs no evaluation before filing (韶人社函〔2020〕11号 一).
+    platform = (Platform.objects.filter(recommendation=Platform.Recommendation.MINISTRY).order_by("id").first()
+                or Platform.objects.order_by("id").first())
     occupation = course.occupation if course else None
     today = selectors.today()
     try:

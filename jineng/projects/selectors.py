@@ -391,6 +391,23 @@ def required_material_kinds(*, project: Project, roster: list[RosterEntry] | Non
     return kinds
 
 
+def platform_check(*, project: Project, filed_on: dt.date) -> tuple[bool, str] | None:
+    """Where the pack makes the platform's evaluation a precondition of filing (韶人社函〔2020〕11号
+    一): may the organisation train on the project's platform on ``filed_on``, and why (or what to
+    do)? ``None`` where the pack asks for no evaluation."""
+    from jineng.platforms.selectors import platform_usable_by
+
+    pack = policy_pack_for(region_code=project.organization.region_id, on=project.start_date)
+    version = pack.procedure.at("platform_evaluation_required", project.start_date) if pack else None
+    if version is None or not version.value:
+        return None
+    ok, reason = platform_usable_by(organization=project.organization, platform=project.platform, on=filed_on)
+    if ok:
+        return True, reason
+    return False, (f"线上培训平台：{reason.rstrip('。')}。依据{version.citation}，平台评估意见是备案的前提条件；"
+                   "人社部推荐的平台无需评估")
+
+
 def missing_for_submit(*, project: Project, filed_on: dt.date | None = None) -> list[Missing]:
     """Every item that still keeps the project from being submitted, each saying what to do."""
     missing: list[Missing] = []
@@ -421,6 +438,9 @@ def missing_for_submit(*, project: Project, filed_on: dt.date | None = None) -> 
     if project.commitment_accepted_at is None:
         missing.append(Missing("commitment_missing", "commitment", "单位承诺：请阅读附表1 的承诺并勾选确认"))
     filed_on = filed_on or today()
+    platform = platform_check(project=project, filed_on=filed_on)
+    if platform is not None and not platform[0]:
+        missing.append(Missing("platform_not_evaluated", "platform", platform[1]))
     check = lead_time_check(project=project, filed_on=filed_on)
     if not check.ok:
         missing.append(Missing("lead_time_too_short", "start_date", check.message))

@@ -22,6 +22,7 @@ import yaml
 from jineng.policy.engine.errors import CaseError, PackError
 from jineng.policy.engine.model import PAYEES
 from jineng.policy.engine.params import (
+    FLAG,
     PERCENT,
     Parameter,
     ParamSpec,
@@ -98,10 +99,12 @@ PROCEDURE_STEPS: dict[str, ParamSpec] = {
     "public_notice_working_days": ParamSpec("公示期（工作日）", count("个工作日")),
     "payment_working_days": ParamSpec("拨付期限（工作日）", count("个工作日")),
     "advance_percent": ParamSpec("培训实施后先行拨付比例", PERCENT),
+    "platform_evaluation_required": ParamSpec("备案前线上培训平台须经评估（人社部推荐的除外）", FLAG),
 }
 """The procedure parameters a pack may give (all optional): how many working days the bureau
 has to review a claim, how long approved claims are publicly noticed, how long payment may take
-after the notice, and what share a project-based training may be paid in advance."""
+after the notice, what share a project-based training may be paid in advance, and whether a
+filing needs the platform evaluated first (unless a recommendation spares it)."""
 
 
 @dataclass(frozen=True)

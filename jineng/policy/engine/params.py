@@ -66,6 +66,12 @@ def _parse_count(raw: Any, where: str) -> int:
     return raw
 
 
+def _parse_flag(raw: Any, where: str) -> bool:
+    if not isinstance(raw, bool):
+        raise fail(where, f"应为 true 或 false（不能写成 {raw!r}）")
+    return raw
+
+
 def _parse_percent(raw: Any, where: str) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, str | int) or not _PERCENT.match(str(raw)):
         raise fail(where, f'百分比须写成带引号的数，如 "20" 表示 20%（不能写成 {raw!r}）')
@@ -140,6 +146,7 @@ def _show_certificate_table(table: CertificateTable) -> str:
 
 MONEY = ParamType(_parse_money, _show_money, "金额")
 PERCENT = ParamType(_parse_percent, lambda v: f"{v}%", "百分比")
+FLAG = ParamType(_parse_flag, lambda v: "是" if v else "否", "是/否（true/false）")
 PREFIXES = ParamType(_parse_prefixes, _show_prefixes, "行政区划代码前缀列表")
 CERTIFICATE_TABLE = ParamType(_parse_certificate_table, _show_certificate_table, "证书补贴标准表")
 

@@ -258,3 +258,46 @@ def test_the_daily_command(submitted, reviewer, frozen_clock):
     out = StringIO()
     call_command("projects_start_due", stdout=out)
     assert out.getvalue() == "440204-2020-0001 2020 年车工在岗线上培训：已开始培训\n共开始 1 个培训项目\n"
+
+
+@pytest.fixture
+def third_party(db, training_admin):
+    from jineng.platforms.services import PlatformData, platform_register
+
+    return platform_register(data=PlatformData(name="岭南职工云课堂（示例）", website="ketang.example.com"),
+                             actor=training_admin)
+
+
+def _evaluation(*, platform, organization, status, decided_at, bureaus, actor):
+    from jineng.platforms.models import PlatformEvaluation
+
+    return PlatformEvaluation.objects.create(
+        platform=platform, organization=organization, centre=bureaus["shaoguan"], city_code="440200", status=status,
+        project_name="职工线上适岗培训", occupation_name="车工", submitted_at=decided_at - dt.timedelta(days=1),
+        due_date=decided_at.date(), rounds=1, decided_at=decided_at, created_by=actor)
+
+
+def test_shaoguan_refuses_a_filing_on_a_platform_the_city_has_not_evaluated(ready, training_admin, third_party):
+    ready.platform = third_party  # as if chosen on the plan page
+    ready.save(update_fields=["platform"])
+    with pytest.raises(DomainError) as exc:
+        services.project_submit(project=ready, actor=training_admin)
+    assert [m["code"] for m in exc.value.details["missing"]] == ["platform_not_evaluated"]
+    assert exc.value.details["missing"][0]["field"] == "platform"
+    assert exc.value.details["missing"][0]["message"] == (
+        "线上培训平台：该平台尚未经过评估：请先向市职业技能服务中心提交平台评估申请（附表5-1、5-2），通过后方可备案。"
+        "依据韶人社函〔2020〕11号 一，平台评估意见是备案的前提条件；人社部推荐的平台无需评估")
+
+
+def test_shaoguan_accepts_the_filing_once_the_evaluation_is_approved(ready, training_admin, third_party, enterprise,
+                                                                     bureaus):
+    ready.platform = third_party
+    ready.save(update_fields=["platform"])
+    _evaluation(platform=third_party, organization=enterprise, status="approved", decided_at=shanghai(2020, 3, 20, 9),
+                bureaus=bureaus, actor=training_admin)
+    assert services.project_submit(project=ready, actor=training_admin).state == "submitted"
+
+
+def test_panzhihua_asks_for_no_platform_evaluation(pzh_enterprise, pzh_admin, occupation, third_party, bureaus):
+    project = services.project_create(data=plan(pzh_enterprise, occupation, third_party), actor=pzh_admin)
+    assert selectors.platform_check(project=project, filed_on=dt.date(2020, 4, 1)) is None
