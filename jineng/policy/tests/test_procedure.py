@@ -42,6 +42,12 @@ def test_the_seed_procedures(pack, step, value, citation):
     assert (version.value, version.citation) == (value, citation)
 
 
+def test_shaoguan_makes_the_platform_evaluation_a_precondition_of_filing():
+    version = load_packs()["shaoguan-2020-11"].procedure.at("platform_evaluation_required", dt.date(2020, 5, 1))
+    assert (version.value, version.citation, version.shown) == (True, "韶人社函〔2020〕11号 一", "是")
+    assert load_packs()["panzhihua-2020-33"].procedure.at("platform_evaluation_required", dt.date(2020, 5, 1)) is None
+
+
 def test_a_step_the_document_does_not_set_is_none():
     assert load_packs()["panzhihua-2020-33"].procedure.at("review_working_days", dt.date(2020, 5, 1)) is None
 
@@ -59,7 +65,9 @@ def test_a_day_before_every_version_is_refused():
     ("procedure:\n  review_days:\n    clause: 三\n    values: [{from: 2020-03-01, value: 10}]", "不认识的键 review_days"),
     ("procedure:\n  review_working_days:\n    clause: 三\n    values: [{from: 2020-03-01, value: ten}]",
      "应为不小于 0 的整数"),
-], ids=["no-clause", "unknown-step", "not-a-count"])
+    ("procedure:\n  platform_evaluation_required:\n    clause: 一\n    values: [{from: 2020-03-01, value: \"是\"}]",
+     "应为 true 或 false"),
+], ids=["no-clause", "unknown-step", "not-a-count", "not-a-flag"])
 def test_a_faulty_procedure_does_not_load(body, message):
     with pytest.raises(PackError) as exc:
         load_pack_text(MINIMAL.replace("{procedure}", body), source="test-pack.yaml")
