@@ -51,6 +51,9 @@ def test_the_demo_tells_the_whole_story_once(client, staff_client):
 
     first_lines: list[str] = []
     accounts = _load(first_lines)
+    # Claim numbers carry the project's id, which PostgreSQL does not reuse between tests.
+    n1, n2 = (Claim.objects.get(project__name=f"焊工（初级）职工线上适岗培训（{phase}）").number for phase in ("第一期", "第二期"))
+    assert (n1[:11], n1[-4:], n2[:11], n2[-4:]) == ("BT20261123-", "-001", "BT20261123-", "-002")
     story = first_lines[first_lines.index("攀枝花备案分派规则：4 家大型企业 → 市鉴定和培训指导中心；在校大学生 → 市就业创业促进中心"):]
     assert story == [
         "攀枝花备案分派规则：4 家大型企业 → 市鉴定和培训指导中心；在校大学生 → 市就业创业促进中心",
@@ -60,9 +63,9 @@ def test_the_demo_tells_the_whole_story_once(client, staff_client):
         "周海波考核合格并获证书、吴秀英考核未通过）",
         "已结束的培训项目：440204-2026-0003 焊工（初级）职工线上适岗培训（第二期）（11月09日–11月18日，2 人；"
         "郑伟考核合格并获证书、黄丽娟未学完、未参加考核）",
-        "补贴申请：BT20261123-00002-001（焊工（初级）职工线上适岗培训（第一期）），审定 180.00 元",
-        "补贴申请：BT20261123-00003-002（焊工（初级）职工线上适岗培训（第二期）），审定 180.00 元",
-        "补贴申请（丹霞精密）：BT20261123-00002-001 已提交待受理；BT20261123-00003-002 草稿",
+        f"补贴申请：{n1}（焊工（初级）职工线上适岗培训（第一期）），审定 180.00 元",
+        f"补贴申请：{n2}（焊工（初级）职工线上适岗培训（第二期）），审定 180.00 元",
+        f"补贴申请（丹霞精密）：{n1} 已提交待受理；{n2} 草稿",
         "线上线下结合项目：510402-2026-0001 焊工理论线上＋实操线下结合培训（培训中，11月23日–12月06日）",
         "线下实操：焊工理论线上＋实操线下结合培训 已安排 3 场（签到大屏见“线下实操”）",
         "答疑：焊工（初级）线上理论培训 有 3 个演示问题（其中 1 个待回复）",
@@ -109,11 +112,11 @@ def test_the_demo_tells_the_whole_story_once(client, staff_client):
     queue = project_selectors.review_queue(user=zhenjiang, on=dt.date(2026, 11, 23))
     assert [row.project.number for row in queue] == ["440204-2026-0001"]
     assert [row.claim.number for row in claim_selectors.review_queue(user=zhenjiang, on=dt.date(2026, 11, 23))] == [
-        "BT20261123-00002-001"]
+        n1]
     zhenjiang.plain_password = DEMO_PASSWORD
     reviewer = staff_client(zhenjiang)
     assert "440204-2026-0001" in reviewer.get("/projects/review/").content.decode()
-    assert "BT20261123-00002-001" in reviewer.get("/claims/review/").content.decode()
+    assert n1 in reviewer.get("/claims/review/").content.decode()
 
     # What the demo prints after the accounts says where to look.
     printed: list[str] = []
