@@ -36,7 +36,10 @@ class Beat:
 
 
 def _column(values: list):
-    return values[0] if len(set(map(json.dumps, values))) == 1 else values
+    """One value when every beat has the same (of the same type: 1 and 1.0 print differently), else the list."""
+    first = values[0]
+    kind = type(first)
+    return first if all(type(v) is kind and v == first for v in values) else values
 
 
 def _round(value: float | None) -> float | int | None:

@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import math
+import weakref
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from jineng.common import clock
 from jineng.common.errors import DomainError, NotFound
@@ -374,9 +376,12 @@ def _apply_daily_cap(pieces: list[Piece], totals: dict[dt.date, int], cap_ms: in
 
 # ---- the writes: plain SQL on the hot path ------------------------------------------------
 #
-# One batch costs one locked read of the session, one read of the day's total, and one statement
-# per table it changes. The statements are written out (portable SQL; values adapted by the model
-# fields, as the ORM would) because building them through the ORM cost more than running them.
+# One batch costs one locked read of the session (with the day's total) and, on PostgreSQL, one
+# statement for all the writes. The statements are written out (portable SQL; values adapted by
+# the model fields, as the ORM would) because building them through the ORM cost more than
+# running them. On PostgreSQL they go through a server-binding cursor that prepares them: the
+# server plans each shape once per connection and the client sends the values without quoting
+# them into the text. Every statement still passes Django's cursor wrapper (errors, query log).
 
 _SESSION_FIELDS = [
     "id", "person_id", "user_id", "enrolment_id", "course_id", "lesson_id", "state", "started_at", "device_id",
@@ -396,10 +401,13 @@ _SESSION_UPDATED = [
 ]
 _UPDATE_SESSION = (f"UPDATE learning_studysession SET {', '.join(f'{c} = %s' for c in _SESSION_UPDATED)} "  # noqa: S608
                    "WHERE id = %s")
+# CAST: a server-bound NULL has no type of its own, and ``x IS NULL`` gives the server none either
 _EXTEND_SEGMENT = (
     "UPDATE learning_segment SET ended_at = %s, duration_ms = duration_ms + %s, "
-    "first_seq = CASE WHEN %s IS NULL THEN first_seq WHEN first_seq IS NULL OR first_seq > %s THEN %s ELSE first_seq END, "
-    "last_seq = CASE WHEN %s IS NULL THEN last_seq WHEN last_seq IS NULL OR last_seq < %s THEN %s ELSE last_seq END, "
+    "first_seq = CASE WHEN CAST(%s AS integer) IS NULL THEN first_seq "
+    "WHEN first_seq IS NULL OR first_seq > %s THEN %s ELSE first_seq END, "
+    "last_seq = CASE WHEN CAST(%s AS integer) IS NULL THEN last_seq "
+    "WHEN last_seq IS NULL OR last_seq < %s THEN %s ELSE last_seq END, "
     "position_from = COALESCE(position_from, %s), position_to = COALESCE(%s, position_to) WHERE id = %s"
 )
 _INSERT_BATCH = ("INSERT INTO learning_beatbatch (session_id, received_at, mark_from, first_seq, last_seq, beat_count, "
@@ -415,42 +423,97 @@ _UPDATE_ENROLMENT = ("UPDATE learning_enrolment SET credited_ms = credited_ms + 
 _SELECT_DAYS = "SELECT day, credited_ms FROM learning_dailytotal WHERE person_id = %s AND day IN ({})"
 _UPDATE_DAY = "UPDATE learning_dailytotal SET credited_ms = credited_ms + %s WHERE person_id = %s AND day = %s"
 
-
-def _prep(model, name: str, value):
-    return model._meta.get_field(name).get_db_prep_value(value, connection, prepared=False)
-
-
-def _when(value: dt.datetime | None):
-    return connection.ops.adapt_datetimefield_value(value)
+_SESSION_UPDATED_FIELDS = [StudySession._meta.get_field(name) for name in _SESSION_UPDATED]
+_BATCH_IP_FIELD = BeatBatch._meta.get_field("ip")
+# per database connection: (column index, converters, column) for the session row's columns that need them
+_row_converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _day(value: dt.date):
-    return connection.ops.adapt_datefield_value(value)
+def _when(db, value: dt.datetime | None):
+    return db.ops.adapt_datetimefield_value(value)
 
 
-def _locked_session(session_id: int, person_id: int, day: dt.date) -> StudySession | None:
+def _day(db, value: dt.date):
+    return db.ops.adapt_datefield_value(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _numbered(query: str) -> str:
+    """``%s`` placeholders as PostgreSQL's own ``$1, $2, …`` (the hot statements have no other ``%``)."""
+    parts = query.split("%s")
+    return parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], 1))
+
+
+@functools.cache
+def _prepared_cursor_class():
+    from psycopg import RawCursor
+
+    class PreparedCursor(RawCursor):
+        """Server-side binding with PostgreSQL's own placeholders, so psycopg does not parse the text
+        on every call, and every statement prepared: the server plans each shape once per connection."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(_numbered(query), params, prepare=True, binary=binary)
+
+    return PreparedCursor
+
+
+def _hot_cursor(db):
+    """A cursor for the batch's statements: on PostgreSQL server-binding and prepared, elsewhere Django's own."""
+    if db.vendor != "postgresql":
+        return db.cursor()
+    db.ensure_connection()
+    return db._prepare_cursor(_prepared_cursor_class()(db.connection))  # noqa: SLF001 - Django's wrapper
+
+
+def _session_converters(db) -> list:
+    found = _row_converters.get(db)
+    if found is None:
+        found = []
+        for index, name in enumerate(_SESSION_FIELDS):
+            field = StudySession._meta.get_field(name)
+            column = field.get_col(StudySession._meta.db_table)
+            converters = db.ops.get_db_converters(column) + column.get_db_converters(db)
+            if converters:
+                found.append((index, converters, column))
+        _row_converters[db] = found
+    return found
+
+
+def _locked_session(db, session_id: int, person_id: int, day: dt.date) -> StudySession | None:
     """The session row, locked (``FOR UPDATE OF`` the session only); ``day_total_ms`` is the person's
     credited time on ``day`` or None when there is none yet."""
-    features = connection.features
+    features = db.features
     lock = " FOR UPDATE OF s" if features.has_select_for_update_of else " FOR UPDATE" if features.has_select_for_update else ""
-    return next(iter(StudySession.objects.raw(_SELECT_SESSION + lock, [_day(day), session_id, person_id])), None)
+    with _hot_cursor(db) as cursor:
+        cursor.execute(_SELECT_SESSION + lock, [_day(db, day), session_id, person_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for index, converters, column in _session_converters(db):
+        for converter in converters:
+            values[index] = converter(values[index], column, db)
+    session = StudySession.from_db(db.alias, _SESSION_FIELDS, values[:-1])
+    session.day_total_ms = values[-1]
+    return session
 
 
-def _read_days(person_id: int, days: list[dt.date], known: dict[dt.date, int]) -> dict[dt.date, int]:
+def _read_days(db, person_id: int, days: list[dt.date], known: dict[dt.date, int]) -> dict[dt.date, int]:
     days = [d for d in days if d not in known]
     if not days:
         return dict(known)
-    with connection.cursor() as cursor:
-        cursor.execute(_SELECT_DAYS.format(", ".join(["%s"] * len(days))), [person_id, *map(_day, days)])
+    with db.cursor() as cursor:
+        cursor.execute(_SELECT_DAYS.format(", ".join(["%s"] * len(days))), [person_id, *(_day(db, d) for d in days)])
         rows = cursor.fetchall()
     return {**known, **{(day if isinstance(day, dt.date) else dt.date.fromisoformat(day)): ms for day, ms in rows}}
 
 
-def _run_writes(writes: list[tuple[str, list]]) -> None:
+def _run_writes(db, writes: list[tuple[str, list]]) -> None:
     """Run the batch's writes. On PostgreSQL they travel as one statement (data-modifying WITH
     clauses: one round trip, one plan); elsewhere one after another. They touch distinct rows."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(writes) > 1:
+    with _hot_cursor(db) as cursor:
+        if db.vendor == "postgresql" and len(writes) > 1:
             *heads, (last_sql, last_params) = writes
             sql = "WITH " + ", ".join(f"w{i} AS ({head_sql})" for i, (head_sql, _) in enumerate(heads)) + " " + last_sql
             cursor.execute(sql, [param for _, params in heads for param in params] + last_params)
@@ -469,9 +532,10 @@ def heartbeats_record(*, actor: User, session_id: int, beats: list[Beat], device
     if not getattr(actor, "person_id", None):
         learner_person(actor)  # raises the right error
     person_id = actor.person_id
-    with transaction.atomic():
+    db = connections[DEFAULT_DB_ALIAS]
+    with transaction.atomic(using=db.alias):
         today = shanghai_day(clock.now())
-        session = _locked_session(session_id, person_id, today)
+        session = _locked_session(db, session_id, person_id, today)
         if session is None:
             raise NotFound("学习会话不存在")
         if device_id and device_id != session.device_id:
@@ -493,7 +557,7 @@ def heartbeats_record(*, actor: User, session_id: int, beats: list[Beat], device
         pieces = _fold(session, new, states, gap_ms, cfg)
         days = sorted({p.day for p in pieces if p.reason == CREDITED and p.ms > 0})
         known = {} if session.day_total_ms is None else {today: session.day_total_ms}
-        totals = _read_days(person_id, days, known)
+        totals = _read_days(db, person_id, days, known)
         totals = {day: totals[day] for day in days if day in totals}
         before = dict(totals)
         pieces = _merge(_apply_daily_cap(pieces, totals, cfg.daily_cap_ms))
@@ -516,7 +580,7 @@ def heartbeats_record(*, actor: User, session_id: int, beats: list[Beat], device
         if pieces and open_id and open_key == pieces[0].key:
             head, to_insert = pieces[0], pieces[1:]
             writes.append((_EXTEND_SEGMENT, [
-                _when(plus_ms(base, head.end)), head.ms,
+                _when(db, plus_ms(base, head.end)), head.ms,
                 head.first_seq, head.first_seq, head.first_seq, head.last_seq, head.last_seq, head.last_seq,
                 head.pos_from, head.pos_to, open_id]))
         if to_insert:
@@ -530,28 +594,28 @@ def heartbeats_record(*, actor: User, session_id: int, beats: list[Beat], device
             open_id, open_key = created[-1].pk, to_insert[-1].key
             if open_id is None:  # a backend that cannot return ids from a bulk insert
                 open_id = Segment.objects.filter(session_id=session.pk).order_by("-pk").values_list("pk", flat=True)[0]
-        writes.append((_INSERT_BATCH, [session.pk, _when(now), _when(base), new[0].seq, new[-1].seq, len(new),
-                                       pack_beats(new), _prep(BeatBatch, "ip", ip or None)]))
+        writes.append((_INSERT_BATCH, [session.pk, _when(db, now), _when(db, base), new[0].seq, new[-1].seq, len(new),
+                                       pack_beats(new), _BATCH_IP_FIELD.get_db_prep_value(ip or None, db, prepared=False)]))
         for state in states.values():
             if not state.touched:
                 continue
             gained = credited_by_lesson.get(state.lesson_id, 0)
             if gained:
-                writes.append((_UPDATE_LESSON_CREDIT, [state.max_position, state.last_position, gained, _when(mark),
-                                                       _when(mark), session.enrolment_id, state.lesson_id]))
+                writes.append((_UPDATE_LESSON_CREDIT, [state.max_position, state.last_position, gained, _when(db, mark),
+                                                       _when(db, mark), session.enrolment_id, state.lesson_id]))
             else:
                 writes.append((_UPDATE_LESSON_POSITION, [state.max_position, state.last_position,
                                                          session.enrolment_id, state.lesson_id]))
         for module_id, gained in credited_by_module.items():  # the rows exist: lesson_progress_ensure made them
             writes.append((_UPDATE_MODULE, [gained, session.enrolment_id, module_id]))
         if credited:
-            writes.append((_UPDATE_ENROLMENT, [credited, _when(mark), _when(mark), session.enrolment_id]))
+            writes.append((_UPDATE_ENROLMENT, [credited, _when(db, mark), _when(db, mark), session.enrolment_id]))
         for day in days:
             gained = totals.get(day, 0) - before.get(day, 0)
             if gained <= 0:
                 continue
             if day in before:
-                writes.append((_UPDATE_DAY, [gained, person_id, _day(day)]))
+                writes.append((_UPDATE_DAY, [gained, person_id, _day(db, day)]))
             else:
                 DailyTotal.objects.create(person_id=person_id, day=day, credited_ms=gained)
             if session.signed_day is None or day > session.signed_day:
@@ -583,9 +647,10 @@ def heartbeats_record(*, actor: User, session_id: int, beats: list[Beat], device
         session.credited_ms += credited
         session.uncredited_ms += gap_ms - credited
         session.open_segment_id, session.open_segment_key = open_id, open_key
-        writes.append((_UPDATE_SESSION, [*(_prep(StudySession, name, getattr(session, name)) for name in _SESSION_UPDATED),
+        writes.append((_UPDATE_SESSION, [*(f.get_db_prep_value(getattr(session, f.attname), db, prepared=False)
+                                           for f in _SESSION_UPDATED_FIELDS),
                                          session.pk]))
-        _run_writes(writes)
+        _run_writes(db, writes)
     return BatchResult(session=session, accepted=len(new), duplicates=len(beats) - len(new), credited_ms=credited,
                        reasons=reasons, day_credited_ms=totals.get(shanghai_day(mark)),
                        presence_id=session.presence_check_id, presence_deadline=session.presence_deadline)
