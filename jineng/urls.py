@@ -23,5 +23,6 @@ urlpatterns = [
     path("practicals/", include("jineng.practicals.urls")),
     path("documents/", include("jineng.documents.urls")),
     path("claims/", include("jineng.claims.urls")),
+    path("calendar/", include("jineng.regions.urls")),
     path("", include("jineng.web.urls")),
 ]

@@ -21,7 +21,7 @@ class CalendarYearUnknown(Exception):
     def __init__(self, year: int):
         self.year = year
         super().__init__(
-            f"{year} 年的节假日安排尚未录入：请系统管理员按国务院办公厅通知在“工作日调整”中录入该年全部节假日和调休日 "
+            f"{year} 年的节假日安排尚未录入：请系统管理员按国务院办公厅通知在“节假日安排”页面（/calendar/）录入该年全部节假日和调休日 "
             f"(no holiday calendar for {year})"
         )
 

@@ -8,7 +8,10 @@ municipalities (their own city) and 省直辖 counties (no city).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from dataclasses import dataclass, field
 
+import chinese_calendar
 from django.db.models import Prefetch, Q, QuerySet
 
 from jineng.common.errors import DomainError, NotFound
@@ -202,3 +205,164 @@ def calendar_year_unknown_error(exc: CalendarYearUnknown, *, field: str | None =
 
 def calendar_years_entered() -> QuerySet[CalendarYear]:
     return CalendarYear.objects.order_by("year")
+
+
+# --------------------------------------------------------------------------------------------
+# The calendar as pages show it
+# --------------------------------------------------------------------------------------------
+
+# A day's kind on the calendar pages: a working day, a weekend, a holiday (a day off on the
+# notice, weekends inside a holiday included), or a weekend worked instead (调休上班).
+WORK, WEEKEND, HOLIDAY, ADJUSTED = "work", "weekend", "holiday", "adjusted"
+# How a year is known: the operator entered its notice, chinese-calendar ships it, or nobody knows it.
+ENTERED, BUILT_IN, UNKNOWN = "entered", "built_in", "unknown"
+YEAR_STATUS_LABELS = {ENTERED: "已录入", BUILT_IN: "系统内置", UNKNOWN: "未录入"}
+_HOLIDAY_NAMES = {holiday.value: holiday.chinese for holiday in chinese_calendar.Holiday}
+WARN_FROM_MONTH = 10  # from October on, next year's calendar is due (the State Council publishes it in Oct–Dec)
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    date: dt.date
+    kind: str
+    note: str = ""
+
+    @property
+    def working(self) -> bool:
+        return self.kind in (WORK, ADJUSTED)
+
+
+@dataclass
+class CalendarMonth:
+    month: int
+    weeks: list[list[CalendarDay | None]]  # Monday first; None pads the first and last week
+    working_days: int
+
+
+@dataclass
+class CalendarYearView:
+    year: int
+    status: str
+    entered: CalendarYear | None
+    months: list[CalendarMonth] = field(default_factory=list)
+    holidays: list[CalendarDay] = field(default_factory=list)  # days off on weekdays and weekends of a holiday
+    adjusted_workdays: list[CalendarDay] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return YEAR_STATUS_LABELS[self.status]
+
+    @property
+    def working_days(self) -> int:
+        return sum(month.working_days for month in self.months)
+
+    @property
+    def periods(self) -> list[tuple[str, dt.date, dt.date, int]]:
+        """Runs of consecutive holidays: (name, first day, last day, days), in date order."""
+        runs: list[tuple[str, dt.date, dt.date, int]] = []
+        for day in self.holidays:
+            if runs and runs[-1][2] + dt.timedelta(days=1) == day.date and runs[-1][0] == day.note:
+                name, first, _, count = runs[-1]
+                runs[-1] = (name, first, day.date, count + 1)
+            else:
+                runs.append((day.note, day.date, day.date, 1))
+        return runs
+
+
+def calendar_year_status(year: int, *, entered: dict[int, CalendarYear] | None = None) -> str:
+    entered = {y.year: y for y in CalendarYear.objects.filter(year=year)} if entered is None else entered
+    if year in entered:
+        return ENTERED
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return UNKNOWN
+    return BUILT_IN
+
+
+def _built_in_day(day: dt.date) -> CalendarDay:
+    working = chinese_calendar.is_workday(day)
+    is_holiday, name = chinese_calendar.get_holiday_detail(day)
+    label = _HOLIDAY_NAMES.get(name, name or "")
+    if working:
+        return CalendarDay(day, ADJUSTED if day.weekday() >= 5 else WORK, f"{label}调休" if label and day.weekday() >= 5 else "")
+    if label:
+        return CalendarDay(day, HOLIDAY, label)
+    return CalendarDay(day, WEEKEND if day.weekday() >= 5 else HOLIDAY)
+
+
+def _entered_day(day: dt.date, overrides: dict[dt.date, tuple[bool, str]]) -> CalendarDay:
+    if day in overrides:
+        working, note = overrides[day]
+        if working:
+            return CalendarDay(day, ADJUSTED if day.weekday() >= 5 else WORK, note)
+        return CalendarDay(day, HOLIDAY, note)
+    return CalendarDay(day, WEEKEND if day.weekday() >= 5 else WORK)
+
+
+def _month_grid(days: list[CalendarDay]) -> list[list[CalendarDay | None]]:
+    weeks: list[list[CalendarDay | None]] = [[None] * days[0].date.weekday()]
+    for day in days:
+        if len(weeks[-1]) == 7:
+            weeks.append([])
+        weeks[-1].append(day)
+    weeks[-1].extend([None] * (7 - len(weeks[-1])))
+    return weeks
+
+
+def calendar_year_view(year: int, *, proposed: tuple[list[dt.date], list[dt.date], dict[dt.date, str]] | None = None
+                       ) -> CalendarYearView:
+    """Every day of ``year`` with its kind, by month, as the calendar decides it now, or, with
+    ``proposed`` (days off, weekends worked, notes), as it would once that notice is entered."""
+    entered = CalendarYear.objects.filter(year=year).first()
+    status = ENTERED if entered else calendar_year_status(year, entered={})
+    view = CalendarYearView(year=year, status=status, entered=entered)
+    if proposed is not None:
+        days_off, days_worked, notes = proposed
+        overrides = {d: (False, notes.get(d, "")) for d in days_off} | {d: (True, notes.get(d, "")) for d in days_worked}
+        make = functools.partial(_entered_day, overrides=overrides)
+    elif status == ENTERED:
+        overrides = {o.date: (o.is_working_day, o.note) for o in WorkingDayOverride.objects.filter(date__year=year)}
+        make = functools.partial(_entered_day, overrides=overrides)
+    elif status == BUILT_IN:
+        make = _built_in_day
+    else:
+        return view
+    day = dt.date(year, 1, 1)
+    by_month: dict[int, list[CalendarDay]] = {}
+    while day.year == year:
+        by_month.setdefault(day.month, []).append(make(day))
+        day += dt.timedelta(days=1)
+    for month, days in by_month.items():
+        view.months.append(CalendarMonth(month=month, weeks=_month_grid(days),
+                                         working_days=sum(1 for d in days if d.working)))
+        view.holidays.extend(d for d in days if d.kind == HOLIDAY)
+        view.adjusted_workdays.extend(d for d in days if d.kind == ADJUSTED)
+    return view
+
+
+@dataclass(frozen=True)
+class CalendarYearStatus:
+    year: int
+    status: str
+    entered: CalendarYear | None
+
+    @property
+    def label(self) -> str:
+        return YEAR_STATUS_LABELS[self.status]
+
+
+def calendar_years_overview(*, today: dt.date) -> list[CalendarYearStatus]:
+    """Last year, this year and next year, and how each is known."""
+    years = range(today.year - 1, today.year + 2)
+    entered = {y.year: y for y in CalendarYear.objects.filter(year__in=list(years))}
+    return [CalendarYearStatus(year, calendar_year_status(year, entered=entered), entered.get(year)) for year in years]
+
+
+def calendar_year_due(*, today: dt.date) -> int | None:
+    """Next year, when nobody has entered its notice yet and it is due (from October on): deadlines
+    counted in working days into that year would be refused until it is."""
+    year = today.year + 1
+    if today.month >= WARN_FROM_MONTH and calendar_year_status(year) == UNKNOWN:
+        return year
+    return None

@@ -275,28 +275,11 @@ def _check_dates(year: int, days: Iterable[Any], field: str, label: str) -> list
     return sorted(set(checked))
 
 
-def calendar_year_enter(
-    *,
-    year: int,
-    holidays: list[dt.date],
-    adjusted_workdays: list[dt.date],
-    source: str,
-    actor: Any,
-    replace: bool = False,
-    notes: Mapping[dt.date, str] | None = None,
-) -> CalendarYear:
-    """Record the State Council's holiday notice for ``year``: every day off (``holidays``,
-    weekends inside a holiday included or not, as the notice lists them) and every weekend
-    day worked instead (``adjusted_workdays``, 调休上班). The year then counts as known: its
-    other days are working days Monday to Friday.
-
-    Every date must lie in ``year``; a day cannot be both; an adjusted workday must be a
-    Saturday or Sunday. A year already entered is refused unless ``replace`` is set; the
-    notice replaces every override of that year. ``actor`` is a system administrator, or
-    ``None`` for the command line. Writes the rows and the audit entry in one transaction.
-    """
-    if not _actor_may_enter_calendar(actor):
-        raise PermissionDenied("只有系统管理员可以录入节假日安排")
+def calendar_year_validate(*, year: int, holidays: list[dt.date], adjusted_workdays: list[dt.date], source: str
+                           ) -> tuple[str, list[dt.date], list[dt.date]]:
+    """The checks ``calendar_year_enter`` makes before it writes, for a preview that writes nothing:
+    returns the trimmed source and the sorted days off and weekends worked, or raises ``DomainError``
+    naming the field."""
     if isinstance(year, bool) or not isinstance(year, int) or not FIRST_CALENDAR_YEAR <= year <= LAST_CALENDAR_YEAR:
         raise DomainError(
             "calendar_year_invalid", f"年份应在 {FIRST_CALENDAR_YEAR}–{LAST_CALENDAR_YEAR} 之间", field="year"
@@ -324,6 +307,33 @@ def calendar_year_enter(
             f"调休上班日应为周六或周日：{'、'.join(d.isoformat() for d in weekdays)} 是周一至周五",
             field="adjusted_workdays",
         )
+    return source, days_off, days_worked
+
+
+def calendar_year_enter(
+    *,
+    year: int,
+    holidays: list[dt.date],
+    adjusted_workdays: list[dt.date],
+    source: str,
+    actor: Any,
+    replace: bool = False,
+    notes: Mapping[dt.date, str] | None = None,
+) -> CalendarYear:
+    """Record the State Council's holiday notice for ``year``: every day off (``holidays``,
+    weekends inside a holiday included or not, as the notice lists them) and every weekend
+    day worked instead (``adjusted_workdays``, 调休上班). The year then counts as known: its
+    other days are working days Monday to Friday.
+
+    Every date must lie in ``year``; a day cannot be both; an adjusted workday must be a
+    Saturday or Sunday. A year already entered is refused unless ``replace`` is set; the
+    notice replaces every override of that year. ``actor`` is a system administrator, or
+    ``None`` for the command line. Writes the rows and the audit entry in one transaction.
+    """
+    if not _actor_may_enter_calendar(actor):
+        raise PermissionDenied("只有系统管理员可以录入节假日安排")
+    source, days_off, days_worked = calendar_year_validate(year=year, holidays=holidays,
+                                                           adjusted_workdays=adjusted_workdays, source=source)
     notes = dict(notes or {})
     note_length = WorkingDayOverride._meta.get_field("note").max_length
     with transaction.atomic():

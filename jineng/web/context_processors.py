@@ -28,7 +28,7 @@ NAV = {
                         ("learning:manage_progress", "学习进度"), ("practicals:index", "线下实操"),
                         ("courses:manage", "课程管理"), ("question_threads:queue", "答疑"),
                         ("platforms:list", "培训平台"), ("integrity:queue", "风险核查"), ("web:people", "人员"),
-                        ("web:organizations", "单位")],
+                        ("web:organizations", "单位"), ("regions:calendar", "节假日安排")],
 }
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
+from jineng.common import clock
 from jineng.common.masking import mask_id_number
 from jineng.identity import selectors as identity_selectors
 from jineng.identity.models import KeyGroupMembership, Role
 from jineng.organizations import selectors as organization_selectors
+from jineng.regions import selectors as regions_selectors
 
 HOME_TEMPLATES = {
     Role.LEARNER: "web/home_learner.html",
@@ -45,4 +49,11 @@ def home_context(*, user) -> dict:
 
         context["region_count"] = Region.objects.count()
         context["organizations"] = organization_selectors.organization_overview(user=user)[:20]
+        context["calendar_years"] = regions_selectors.calendar_years_overview(today=_today())
+    if role in (Role.SYSTEM_ADMIN, Role.COUNTY_REVIEWER, Role.CITY_OFFICER):
+        context["calendar_due"] = regions_selectors.calendar_year_due(today=_today())
     return context
+
+
+def _today():
+    return timezone.localdate(clock.now())
