@@ -105,7 +105,7 @@ def _filing(project: Project) -> d.FilingForm:
     kinds = project_lesson_kinds(project=project)
     return d.FilingForm(
         number=_number(project), enterprise=_organization(project.organization),
-        received_affected_subsidy=None,
+        received_affected_subsidy=project.received_affected_aid,
         institution=_organization(project.institution) if project.organiser == Project.Organiser.ENTRUSTED else None,
         platform=_platform(project.platform), project_name=project.name, occupation=_occupation(project),
         kind_label=project.get_kind_display(), planned_headcount=project.planned_headcount,

@@ -42,6 +42,7 @@ class PlanIn(Schema):
     contact_name: str
     contact_phone: str
     learners_are_students: bool = False
+    received_affected_aid: bool | None = None  # 是否已领取受影响企业培训补助; null: not answered
 
 
 class ModuleIn(Schema):
@@ -113,6 +114,7 @@ class ProjectOut(Schema):
     planned_headcount: int
     planned_class_hours: int
     learners_are_students: bool
+    received_affected_aid: bool | None
     policy_pack: str
     reviewing_office: str | None
     routing_reason: str
@@ -210,7 +212,7 @@ def _project_out(project: Project) -> ProjectOut:
         platform=project.platform.name, name=project.name, start_date=project.start_date, end_date=project.end_date,
         purpose=project.purpose, planned_headcount=project.planned_headcount,
         planned_class_hours=project.planned_class_hours, learners_are_students=project.learners_are_students,
-        policy_pack=project.policy_pack,
+        received_affected_aid=project.received_affected_aid, policy_pack=project.policy_pack,
         reviewing_office=project.reviewing_office.name if project.reviewing_office_id else None,
         routing_reason=selectors.routing_reason(project), submitted_at=project.submitted_at,
         review_due=project.review_due,
@@ -260,7 +262,7 @@ def _plan(request: HttpRequest, payload: PlanIn, *, organization: Organization |
         name=payload.name, start_date=payload.start_date, end_date=payload.end_date, purpose=payload.purpose,
         planned_headcount=payload.planned_headcount, planned_class_hours=payload.planned_class_hours,
         contact_name=payload.contact_name, contact_phone=payload.contact_phone,
-        learners_are_students=payload.learners_are_students,
+        learners_are_students=payload.learners_are_students, received_affected_aid=payload.received_affected_aid,
     )
 
 

@@ -56,6 +56,10 @@ class PlanForm(forms.Form):
     contact_phone = forms.CharField(label="联系手机", max_length=32)
     learners_are_students = forms.BooleanField(label="参训人员全部为在校大学生", required=False,
                                                help_text="勾选后不要求劳动合同，按本市对在校大学生的分派规则受理")
+    received_affected_aid = forms.TypedChoiceField(
+        label="是否已领取受影响企业培训补助", required=False, widget=forms.RadioSelect, empty_value=None,
+        choices=[("no", "否"), ("yes", "是")], coerce=lambda value: value == "yes",
+        help_text="附表1 企业基本情况。韶关市转岗转业培训：已领取受影响企业培训补助的，不能再申领企业培训补贴")
 
     def __init__(self, *args, organizations=None, fixed_organization: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,6 +76,7 @@ class PlanForm(forms.Form):
             purpose=d["purpose"], planned_headcount=d["planned_headcount"],
             planned_class_hours=d["planned_class_hours"], contact_name=d["contact_name"],
             contact_phone=d["contact_phone"], learners_are_students=d["learners_are_students"],
+            received_affected_aid=d["received_affected_aid"],
         )
 
     @staticmethod
@@ -84,6 +89,7 @@ class PlanForm(forms.Form):
             "purpose": project.purpose, "planned_headcount": project.planned_headcount,
             "planned_class_hours": project.planned_class_hours, "contact_name": project.contact_name,
             "contact_phone": project.contact_phone, "learners_are_students": project.learners_are_students,
+            "received_affected_aid": {None: None, True: "yes", False: "no"}[project.received_affected_aid],
         }
 
 

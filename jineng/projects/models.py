@@ -105,6 +105,9 @@ class Project(models.Model):
     learners_are_students = models.BooleanField(
         "参训人员为在校大学生", default=False,
         help_text="名册全部为在校大学生时勾选：不要求劳动合同，并按“参训人员类别”分派规则受理（攀人社发〔2020〕33号 四(一)）")
+    received_affected_aid = models.BooleanField(
+        "是否已领取受影响企业培训补助", null=True, blank=True,
+        help_text="附表1 企业基本情况；空：未填写。已领取的，转岗转业培训不能再申领企业培训补贴（韶人社函〔2020〕11号 附件1 一(四)）")
     # routing and the policy pack that governs the filing
     policy_pack = models.CharField("适用政策", max_length=64, blank=True,
                                    help_text="政策包代码，按申请单位所在地确定")

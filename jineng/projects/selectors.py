@@ -435,6 +435,9 @@ def missing_for_submit(*, project: Project, filed_on: dt.date | None = None) -> 
     for kind in required_material_kinds(project=project, roster=roster):
         if kind not in present:
             missing.append(Missing("material_missing", kind, f"备案材料：请上传{MaterialKind(kind).label}"))
+    if project.received_affected_aid is None and affected_aid_matters(project=project):
+        missing.append(Missing("affected_aid_unanswered", "received_affected_aid",
+                               "培训计划：请填写“是否已领取受影响企业培训补助”（已领取的，本类培训不能再申领企业培训补贴）"))
     if project.commitment_accepted_at is None:
         missing.append(Missing("commitment_missing", "commitment", "单位承诺：请阅读附表1 的承诺并勾选确认"))
     filed_on = filed_on or today()
@@ -521,3 +524,19 @@ def contract_for(*, person_id: int, organization: Organization, on: dt.date) -> 
     contracts = [c for c in Contract.objects.filter(person_id=person_id, organization=organization, start__lte=on)
                  if c.months is None or add_months(c.start, c.months) > on]
     return max(contracts, key=lambda c: (c.months is None, c.months or 0), default=None)
+
+
+def commitment_voided(*, project_id: int) -> bool:
+    """Whether the project has no 附表1 commitment now (an edit voided the one given)."""
+    return Project.objects.filter(pk=project_id, commitment_accepted_at__isnull=True).exists()
+
+
+def affected_aid_matters(*, project: Project) -> bool:
+    """Whether the project's pack refuses a subsidy of this training kind to an employer that
+    received the 受影响企业培训补助 (a ``no_prior_aid`` rule covering the kind): then the
+    applicant must answer the question on 附表1 before submitting."""
+    pack = policy_pack_for(region_code=project.organization.region_id, on=project.start_date)
+    if pack is None:
+        return False
+    return any(rule.options.get("kinds") is None or project.kind in rule.options["kinds"]
+               for _, rule in _rules(pack, "no_prior_aid"))

@@ -132,7 +132,19 @@ def project_edit(request: HttpRequest, project_id: int, step: str) -> HttpRespon
         return redirect("projects:detail", project_id=project.pk)
     handler = {"plan": _edit_plan, "outline": _edit_outline, "courses": _edit_courses, "roster": _edit_roster,
                "materials": _edit_materials, "submit": _edit_submit}[step]
-    return handler(request, project)
+    committed = project.commitment_accepted_at is not None
+    response = handler(request, project)
+    if request.method == "POST" and committed:
+        _warn_if_commitment_voided(request, project.pk)
+    return response
+
+
+COMMITMENT_VOIDED = "内容已修改，原单位承诺随之失效：提交前请在“承诺与提交”中重新确认承诺"
+
+
+def _warn_if_commitment_voided(request, project_id: int) -> None:
+    if selectors.commitment_voided(project_id=project_id):
+        messages.warning(request, COMMITMENT_VOIDED)
 
 
 def _next(step: str) -> str:
@@ -261,12 +273,15 @@ def submit(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 def material_remove(request: HttpRequest, material_id: int) -> HttpResponse:
     material = selectors.material_get_visible(user=request.user, material_id=material_id)
+    committed = material.project.commitment_accepted_at is not None
     try:
         services.project_material_remove(material=material, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"已删除“{material.original_name}”")
+        if committed:
+            _warn_if_commitment_voided(request, material.project_id)
     return redirect("projects:edit", project_id=material.project_id, step="materials")
 
 

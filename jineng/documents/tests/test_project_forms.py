@@ -62,9 +62,17 @@ def test_the_filing_form_carries_the_project(project, enterprise, institution):
         "车床实操考核独立完成典型零件加工线下实操135",
         "2020年4月1日",  # the commitment, in Shanghai time
         "审核通过。材料齐全。（盖章）2020年4月3日",
-        "□是□否",  # the project does not record 受影响企业培训补助: left for the pen
+        "□是□否",  # not answered: left for the pen
     ]
     assert [s for s in expected if s not in text] == []
+
+
+@pytest.mark.parametrize(("answer", "boxes"), [(True, "■是□否"), (False, "□是■否")])
+def test_the_filing_form_prints_the_affected_aid_answer(project, answer, boxes):
+    project.received_affected_aid = answer
+    project.save(update_fields=["received_affected_aid"])
+    text = pdf_text(project_form_render(project=project, form="filing", fmt="pdf")[0])
+    assert f"是否已领取受影响企业培训补助{boxes}" in text
 
 
 def test_a_draft_leaves_the_number_and_the_bureaus_box_empty(make_project, enterprise, people):

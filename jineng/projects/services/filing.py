@@ -6,7 +6,8 @@
     draft / submitted / returned ──withdraw──▶ withdrawn
 
 Edits (plan, outline, courses, roster, materials, commitment) are allowed in ``draft`` and
-``returned``. One service per transition; each checks the actor's right, locks the row, moves
+``returned``; an edit of the content after the 附表1 commitment voids it (``commitment_void``), so
+the applicant confirms the final content again before submitting. One service per transition; each checks the actor's right, locks the row, moves
 the state, appends a ``ProjectEvent`` and an audit entry in the same transaction.
 """
 
@@ -70,6 +71,7 @@ class ProjectData:
     delivery: str = Delivery.ONLINE
     level: int | None = None
     learners_are_students: bool = False
+    received_affected_aid: bool | None = None  # None: not answered
 
 
 def _text(value: str, *, label: str, field: str, max_length: int) -> str:
@@ -125,6 +127,7 @@ def _clean_plan(data: ProjectData) -> dict:
         "contact_name": _text(data.contact_name, label="联系人", field="contact_name", max_length=32),
         "contact_phone": _text(data.contact_phone, label="联系电话", field="contact_phone", max_length=32),
         "learners_are_students": bool(data.learners_are_students),
+        "received_affected_aid": data.received_affected_aid,
         "policy_pack": pack.id if pack else "",
     }
 
@@ -154,7 +157,8 @@ def _plan_summary(project: Project) -> dict:
         "occupation": project.occupation.code, "level": project.level, "platform": project.platform.name,
         "start_date": project.start_date.isoformat(), "end_date": project.end_date.isoformat(),
         "planned_headcount": project.planned_headcount, "planned_class_hours": project.planned_class_hours,
-        "students": project.learners_are_students, "policy_pack": project.policy_pack,
+        "students": project.learners_are_students, "affected_aid": project.received_affected_aid,
+        "policy_pack": project.policy_pack,
     }
 
 
@@ -178,6 +182,16 @@ def _event(project: Project, *, transition: str, from_state: str, actor, at: dt.
 def _audit(project: Project, *, actor, action: str, summary: dict) -> None:
     audit_record(actor=actor, action=f"project.{action}", target=project, summary=summary,
                  organization_id=project.organization_id, region_code=project.organization.region_id)
+
+
+def commitment_void(locked: Project) -> bool:
+    """An edit after the 附表1 commitment voids it: the applicant vouched for the content as it was, so
+    it confirms again before submitting. Call with the project row locked; True when there was one."""
+    if locked.commitment_accepted_at is None:
+        return False
+    locked.commitment_accepted_at, locked.commitment_by = None, None
+    Project.objects.filter(pk=locked.pk).update(commitment_accepted_at=None, commitment_by=None)
+    return True
 
 
 def project_create(*, data: ProjectData, actor) -> Project:
@@ -206,11 +220,12 @@ def project_update(*, project: Project, data: ProjectData, actor) -> Project:
         before = _plan_summary(locked)
         for key, value in fields.items():
             setattr(locked, key, value)
+        after = _plan_summary(locked)
+        changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+        voided = bool(changed) and commitment_void(locked)
         locked.updated_at = clock.now()
         locked.save()
-        after = _plan_summary(locked)
-        _audit(locked, actor=actor, action="update",
-               summary={"changed": {k: [before[k], after[k]] for k in after if before[k] != after[k]}})
+        _audit(locked, actor=actor, action="update", summary={"changed": changed, "commitment_voided": voided})
     project.refresh_from_db()
     return project
 
@@ -271,7 +286,8 @@ def project_outline_set(*, project: Project, modules: Iterable[OutlineRow], acto
                           goals=r.goals) for i, r in enumerate(rows, start=1)])
         Project.objects.filter(pk=locked.pk).update(updated_at=clock.now())
         _audit(locked, actor=actor, action="outline_set",
-               summary={"modules": len(rows), "minutes": sum(r.minutes for r in rows)})
+               summary={"modules": len(rows), "minutes": sum(r.minutes for r in rows),
+                        "commitment_voided": commitment_void(locked)})
     return created
 
 
@@ -290,9 +306,12 @@ def project_courses_set(*, project: Project, courses: Iterable[Course], actor) -
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
         _require_editable(locked)
+        before = set(locked.courses.values_list("pk", flat=True))
         locked.courses.set(courses)
         Project.objects.filter(pk=locked.pk).update(updated_at=clock.now())
-        _audit(locked, actor=actor, action="courses_set", summary={"courses": [c.pk for c in courses]})
+        voided = before != {c.pk for c in courses} and commitment_void(locked)
+        _audit(locked, actor=actor, action="courses_set",
+               summary={"courses": [c.pk for c in courses], "commitment_voided": voided})
     return courses
 
 
@@ -311,13 +330,16 @@ def project_material_add(*, project: Project, kind: str, upload, actor) -> Proje
         digest.update(chunk)
     upload.seek(0)
     with transaction.atomic():
-        material = ProjectMaterial(project=project, kind=kind, original_name=upload.name[:200], file_type=file_type,
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        _require_editable(locked)
+        material = ProjectMaterial(project=locked, kind=kind, original_name=upload.name[:200], file_type=file_type,
                                    size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor,
                                    uploaded_at=clock.now())
         material.file.save(upload.name, upload, save=False)
         material.save()
-        _audit(project, actor=actor, action="material_add",
-               summary={"kind": kind, "file": material.original_name, "sha256": material.sha256})
+        _audit(locked, actor=actor, action="material_add",
+               summary={"kind": kind, "file": material.original_name, "sha256": material.sha256,
+                        "commitment_voided": commitment_void(locked)})
     return material
 
 
@@ -329,10 +351,13 @@ def project_material_remove(*, material: ProjectMaterial, actor) -> ProjectMater
     if material.removed_at is not None:
         raise DomainError("material_removed", "该材料已删除")
     with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        _require_editable(locked)
         material.removed_at = clock.now()
         material.save(update_fields=["removed_at"])
-        _audit(project, actor=actor, action="material_remove", summary={"kind": material.kind,
-                                                                        "file": material.original_name})
+        _audit(locked, actor=actor, action="material_remove",
+               summary={"kind": material.kind, "file": material.original_name,
+                        "commitment_voided": commitment_void(locked)})
     return material
 
 

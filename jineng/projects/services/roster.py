@@ -46,7 +46,7 @@ from jineng.identity.services import id_number_digest, person_register
 from jineng.organizations.services import ImportRow, RowProblem, _cell_text
 from jineng.projects import selectors
 from jineng.projects.models import Project, RosterEntry
-from jineng.projects.services.filing import _require_editable, _require_filer
+from jineng.projects.services.filing import _require_editable, _require_filer, commitment_void
 
 ROSTER_COLUMNS = ["序号", "姓名", "性别", "年龄", "身份证号", "联系电话", "平台登录账号"]
 OPTIONAL_COLUMNS = ["重点群体"]
@@ -227,7 +227,8 @@ def roster_import_xlsx(*, project: Project, upload, actor, import_valid_rows: bo
         Project.objects.filter(pk=locked.pk).update(updated_at=now)
         audit_record(actor=actor, action="project.roster_import", target=locked,
                      summary={"imported": report.imported, "replaced": report.replaced,
-                              "skipped_rows": [r.row_number for r in report.error_rows]},
+                              "skipped_rows": [r.row_number for r in report.error_rows],
+                              "commitment_voided": commitment_void(locked)},
                      organization_id=locked.organization_id, region_code=locked.organization.region_id)
     report.committed = True
     return report

@@ -11,8 +11,8 @@ from jineng.audit.models import AuditEntry
 from jineng.common.errors import DomainError, PermissionDenied
 from jineng.learning.models import Enrolment
 from jineng.projects import selectors, services
-from jineng.projects.models import MaterialKind, Project, ProjectEvent, ProjectState
-from jineng.projects.tests.conftest import END, START, pdf, plan, shanghai
+from jineng.projects.models import MaterialKind, OutlineModule, Project, ProjectEvent, ProjectState
+from jineng.projects.tests.conftest import END, OUTLINE, START, pdf, plan, shanghai, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,7 @@ def test_the_lead_time_refusal_names_the_earliest_allowed_start(ready, training_
                                                                 enterprise):
     services.project_update(project=ready, data=plan(enterprise, occupation, platform, start_date=dt.date(2020, 4, 7)),
                             actor=training_admin)
+    services.project_commitment_accept(project=ready, actor=training_admin)  # the edit voided the first one
     with pytest.raises(DomainError) as exc:
         services.project_submit(project=ready, actor=training_admin)
     assert [m["code"] for m in exc.value.details["missing"]] == ["lead_time_too_short"]
@@ -92,6 +93,7 @@ def test_the_lead_time_refusal_names_the_earliest_allowed_start(ready, training_
         "请把培训开始日期改为 2020-04-09 或以后")
     services.project_update(project=ready, data=plan(enterprise, occupation, platform, start_date=dt.date(2020, 4, 9)),
                             actor=training_admin)
+    services.project_commitment_accept(project=ready, actor=training_admin)
     assert services.project_submit(project=ready, actor=training_admin).state == "submitted"
 
 
@@ -215,7 +217,8 @@ def test_an_entrusted_project_needs_the_service_contract_and_platform_functions(
     with pytest.raises(DomainError) as exc:
         services.project_submit(project=ready, actor=training_admin)
     assert [(m["code"], m["field"]) for m in exc.value.details["missing"]] == [
-        ("material_missing", "service_contract"), ("material_missing", "platform_functions")]
+        ("material_missing", "service_contract"), ("material_missing", "platform_functions"),
+        ("commitment_missing", "commitment")]  # the change of organiser voided the commitment too
 
 
 def test_materials_are_checked_by_content_and_removed_by_marking(draft, training_admin, media_root):
@@ -301,3 +304,64 @@ def test_shaoguan_accepts_the_filing_once_the_evaluation_is_approved(ready, trai
 def test_panzhihua_asks_for_no_platform_evaluation(pzh_enterprise, pzh_admin, occupation, third_party, bureaus):
     project = services.project_create(data=plan(pzh_enterprise, occupation, third_party), actor=pzh_admin)
     assert selectors.platform_check(project=project, filed_on=dt.date(2020, 4, 1)) is None
+
+
+def test_an_edit_after_the_commitment_voids_it_until_given_again(ready, training_admin, course, roster_rows):
+    assert ready.commitment_accepted_at is not None
+    services.project_outline_set(project=ready, modules=[*OUTLINE, services.OutlineRow(
+        "数控编程入门", OutlineModule.Category.PROFESSIONAL, 60)], actor=training_admin)
+    ready.refresh_from_db()
+    assert (ready.commitment_accepted_at, ready.commitment_by) == (None, None)
+    assert [m.code for m in selectors.missing_for_submit(project=ready)] == ["commitment_missing"]
+    entry = AuditEntry.objects.filter(action="project.outline_set").order_by("-seq").first()
+    assert entry.summary["commitment_voided"] is True
+    with pytest.raises(DomainError) as refused:
+        services.project_submit(project=ready, actor=training_admin)
+    assert [m["code"] for m in refused.value.details["missing"]] == ["commitment_missing"]
+    services.project_commitment_accept(project=ready, actor=training_admin)
+    assert services.project_submit(project=ready, actor=training_admin).state == "submitted"
+
+
+@pytest.mark.parametrize("edit", ["plan_unchanged", "courses_unchanged"])
+def test_saving_the_same_plan_or_courses_keeps_the_commitment(ready, training_admin, enterprise, occupation, platform,
+                                                              course, edit):
+    if edit == "plan_unchanged":
+        services.project_update(project=ready, data=plan(enterprise, occupation, platform), actor=training_admin)
+    else:
+        services.project_courses_set(project=ready, courses=[course], actor=training_admin)
+    ready.refresh_from_db()
+    assert ready.commitment_accepted_at is not None
+
+
+@pytest.mark.parametrize("edit", ["plan", "roster", "material_add", "material_remove"])
+def test_every_kind_of_content_edit_voids_the_commitment(ready, training_admin, enterprise, occupation, platform,
+                                                         roster_rows, edit):
+    if edit == "plan":
+        services.project_update(project=ready, data=plan(enterprise, occupation, platform, planned_headcount=4),
+                                actor=training_admin)
+    elif edit == "roster":
+        services.roster_import_xlsx(project=ready, upload=xlsx_file(roster_rows), actor=training_admin)
+    elif edit == "material_add":
+        services.project_material_add(project=ready, kind=MaterialKind.BUSINESS_LICENCE, upload=pdf("营业执照2.pdf"),
+                                      actor=training_admin)
+    else:
+        services.project_material_remove(material=ready.materials.first(), actor=training_admin)
+    ready.refresh_from_db()
+    assert ready.commitment_accepted_at is None
+
+
+def test_a_shaoguan_job_transfer_filing_must_say_whether_it_received_the_affected_aid(
+        training_admin, enterprise, occupation, platform, bureaus):
+    transfer = services.project_create(data=plan(enterprise, occupation, platform, kind="job_transfer"),
+                                       actor=training_admin)
+    assert "affected_aid_unanswered" in [m.code for m in selectors.missing_for_submit(project=transfer)]
+    services.project_update(project=transfer, data=plan(enterprise, occupation, platform, kind="job_transfer",
+                                                        received_affected_aid=False), actor=training_admin)
+    transfer.refresh_from_db()
+    assert transfer.received_affected_aid is False
+    assert "affected_aid_unanswered" not in [m.code for m in selectors.missing_for_submit(project=transfer)]
+
+
+def test_other_training_kinds_are_not_asked(draft):
+    assert draft.kind == "on_the_job"
+    assert "affected_aid_unanswered" not in [m.code for m in selectors.missing_for_submit(project=draft)]

@@ -130,3 +130,31 @@ def test_the_organiser_starts_on_the_start_date(staff_client, training_admin, re
     client.post(f"/projects/{submitted.pk}/start/")
     submitted.refresh_from_db()
     assert submitted.state == "running"
+
+
+def test_an_upload_after_the_commitment_says_it_must_be_given_again(staff_client, training_admin, ready, media_root):
+    from jineng.projects.tests.conftest import pdf
+
+    client = staff_client(training_admin)
+    response = client.post(f"/projects/{ready.pk}/edit/materials/", {"kind": "other", "file": pdf("补充说明.pdf")},
+                           follow=True)
+    page = text(response)
+    assert "已上传" in page and "原单位承诺随之失效" in page
+    submit_step = text(client.get(f"/projects/{ready.pk}/edit/submit/"))
+    assert "单位承诺：请阅读附表1 的承诺并勾选确认" in submit_step
+
+
+def test_the_plan_page_asks_about_the_affected_aid_and_keeps_the_answer(staff_client, training_admin, draft,
+                                                                         occupation, platform, enterprise):
+    client = staff_client(training_admin)
+    page = text(client.get(f"/projects/{draft.pk}/edit/plan/"))
+    assert "是否已领取受影响企业培训补助" in page
+    response = client.post(f"/projects/{draft.pk}/edit/plan/", {
+        "organiser": "self", "kind": "job_transfer", "delivery": "online", "occupation": occupation.pk, "level": "5",
+        "platform": platform.pk, "name": "车工转岗培训", "start_date": "2020-04-15", "end_date": "2020-04-30",
+        "purpose": "转岗", "planned_headcount": 3, "planned_class_hours": 4, "contact_name": "黄小燕",
+        "contact_phone": "13800000000", "received_affected_aid": "yes"})
+    assert response.status_code == 302, text(response)[:2000]
+    draft.refresh_from_db()
+    assert (draft.kind, draft.received_affected_aid) == ("job_transfer", True)
+    assert "受影响企业培训补助</dt><dd>已领取" in text(client.get(f"/projects/{draft.pk}/"))
