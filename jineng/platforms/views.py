@@ -18,7 +18,7 @@ from jineng.documents.project_forms import evaluation_form_render
 from jineng.identity.models import Role
 from jineng.identity.selectors import user_has_role, user_organization_ids
 from jineng.organizations.models import Organization
-from jineng.platforms import documents, forms, selectors, services
+from jineng.platforms import forms, selectors, services
 from jineng.platforms.models import EvaluationMaterial, EvaluationStatus, MaterialGroup, PlatformFiling
 from jineng.regions.selectors import add_working_days, region_path_display, working_day_calendar
 from jineng.workdays import CalendarYearUnknown
@@ -342,9 +342,10 @@ def material_view(request: HttpRequest, material_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def evaluation_xlsx(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    """附表5-1 as a spreadsheet with print set-up, for whoever may see the evaluation."""
     evaluation = selectors.evaluation_get_visible(user=request.user, evaluation_id=evaluation_id)
-    evaluation = selectors.evaluation_with_details(evaluation=evaluation)
-    return xlsx_response(documents.evaluation_form_xlsx(evaluation), filename=f"附表5-1_平台评估表_{evaluation.pk}.xlsx")
+    content, filename = evaluation_form_render(evaluation=evaluation, fmt="xlsx")
+    return xlsx_response(content, filename=filename)
 
 
 @login_required

@@ -167,12 +167,14 @@ def test_the_form_5_1_spreadsheet(submitted, training_admin):
 
     response = signed_in(training_admin).get(f"/platforms/evaluations/{submitted.pk}/form-5-1.xlsx")
     assert response.status_code == 200
+    assert "%E9%99%84%E8%A1%A85-1" in response["Content-Disposition"]  # 附表5-1_评估表_N.xlsx
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
-    assert values[0] == ["韶关市企业职工线上适岗职业技能培训评估表"]
+    assert ["韶关市企业职工线上适岗职业技能培训评估表"] in values
     assert ["企业名称", "韶关市浈江区丹霞精密制造有限公司"] in values
-    assert ["ICP 备案号", "粤ICP备00000000号-1", "IP 地址及服务器设置城市名称", "203.0.113.10 广州市"] in values
     assert ["安全生产与职业健康", "安全生产法律法规、危险源辨识", "录播视频", 90] in values
+    flat = " ".join(str(c) for row in values for c in row)
+    assert "粤ICP备00000000号-1" in flat and "203.0.113.10" in flat
 
 
 def test_register_and_edit_a_platform_through_the_pages(operator, institution):
