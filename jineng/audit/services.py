@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
-from django.utils import timezone
 from stdnum.cn import ric
 
 from jineng.audit.models import (
@@ -19,6 +18,7 @@ from jineng.audit.models import (
     compute_hash,
     normalise_summary,
 )
+from jineng.common import clock
 
 ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 REGION_CODE_PATTERN = re.compile(r"^\d{6}$")
@@ -87,7 +87,7 @@ def audit_record(
     head = _locked_head()
     entry = AuditEntry(
         seq=head.seq + 1,
-        created_at=timezone.now(),
+        created_at=clock.now(),
         actor_id=actor_id,
         actor_label=actor_label,
         action=action,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from jineng.audit.services import audit_record
+from jineng.common import clock
 from jineng.common.crypto import lookup_digest
 from jineng.common.errors import DomainError, PermissionDenied
 from jineng.common.masking import mask_id_number, mask_phone
@@ -183,7 +183,7 @@ def key_group_verify(*, membership: KeyGroupMembership, actor: User, approve: bo
     with transaction.atomic():
         membership.status = KeyGroupMembership.Status.VERIFIED if approve else KeyGroupMembership.Status.REJECTED
         membership.verified_by = actor
-        membership.verified_at = timezone.now()
+        membership.verified_at = clock.now()
         membership.review_note = note.strip()
         membership.save(update_fields=["status", "verified_by", "verified_at", "review_note"])
         audit_record(actor=actor, action="key_group.verify", target=membership,
