@@ -199,7 +199,7 @@ def shaoguan_application(claim: Claim) -> d.ShaoguanClaimForm:
         start_date=project.start_date, end_date=project.end_date, claim_deadline=claim.claim_deadline,
         trained_headcount=len(lines), claimed_headcount=len(eligible),
         class_hours=sum(int(line.facts.get("class_hours") or 0) for line in eligible), amount=claim.judged_total,
-        received_affected_subsidy=None, materials=tuple(materials), reviewing_office=_office(project),
+        received_affected_subsidy=project.received_affected_aid, materials=tuple(materials), reviewing_office=_office(project),
         standard_per_hour=_item_param(claim, "rate_per_class_hour", "rate", project.end_date, Decimal("30.00")),
         annual_cap=_item_param(claim, "yearly_cap", "cap", project.end_date, Decimal("1000.00")),
         commitment=_commitment(claim), review=_review(claim), public_notice_start=claim.notice_start,

@@ -53,7 +53,7 @@ def _case(*, claim: Claim, project: Project, line_facts: dict, claimed_on: dt.da
         facts["certificate"] = _projected_certificate(item, project.end_date)
     org = claim.organization
     employer = Employer(size=org.size or None, contract_months=facts.get("contract_months"),
-                        region=org.region_id)
+                        received_affected_enterprise_aid=bool(project.received_affected_aid), region=org.region_id)
     hired = facts.get("hired_on")
     training = Training(
         kind=project.kind, delivery=project.delivery, occupation=project.occupation.code,

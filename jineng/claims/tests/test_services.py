@@ -271,3 +271,22 @@ def test_the_jinjiang_pack_allows_sixty_percent_in_advance():
 
     version = load_packs()["jinjiang-2019-79"].procedure.at("advance_percent", dt.date(2020, 6, 1))
     assert (str(version.value), version.citation) == ("60", "晋政办〔2019〕79号 二(五)2")
+
+
+def test_an_employer_that_received_the_affected_aid_gets_nothing_for_job_transfer_training(
+        employer, training_admin, course, learners):
+    """韶人社函〔2020〕11号 附件1 一(四): 受影响企业开展受影响职工转岗转业培训已申领受影响企业培训补助的，不能再申领此项补贴."""
+    project = f.make_project(organization=employer, created_by=training_admin, course=course, kind="job_transfer")
+    f.add_to_roster(project=project, user=learners["passed"], organization=employer)
+    f.study(project=project, user=learners["passed"], course=course, organization=employer, minutes=900,
+            by=training_admin, final_score=Decimal("86"))
+    project.received_affected_aid = True
+    project.save(update_fields=["received_affected_aid"])
+    claim = services.claim_create(project=project, actor=training_admin)
+    line = claim.lines.get()
+    assert (line.status, str(line.judged_amount), line.reason) == ("excluded", "0.00", "exclusive_with_prior_subsidy")
+
+    project.received_affected_aid = False  # a corrected filing: the claim, refreshed, judges again
+    project.save(update_fields=["received_affected_aid"])
+    services.claim_refresh(claim=claim, actor=training_admin)
+    assert str(claim.lines.get().judged_amount) == "600.00"
