@@ -53,6 +53,13 @@ class PaymentForm(forms.Form):
     paid_on = forms.DateField(label="支付日期", widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class RecoveryForm(forms.Form):
+    amount = forms.DecimalField(label="本次退回金额（元）", max_digits=14, decimal_places=2, min_value=0.01, required=False,
+                                help_text="留空：按尚未退回的全部金额登记")
+    reference = forms.CharField(label="退款凭证号", max_length=64, help_text="银行回单或非税收入缴款书编号")
+    paid_on = forms.DateField(label="退款日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class ObjectionForm(forms.Form):
     contact_name = forms.CharField(label="联系人姓名", max_length=32)
     contact_phone = forms.CharField(label="联系电话", max_length=32)

@@ -19,6 +19,8 @@ reviewed, publicly noticed and paid.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -47,7 +49,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "start_review": (frozenset({S.SUBMITTED}), S.UNDER_REVIEW),
     "approve": (frozenset({S.UNDER_REVIEW}), S.PUBLIC_NOTICE),
     "return": (frozenset({S.SUBMITTED, S.UNDER_REVIEW}), S.RETURNED),
-    "reject": (frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.OBJECTED}), S.REJECTED),
+    # from advance_paid: the project stopped or was not run as filed; the advance is then paid back
+    "reject": (frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.OBJECTED, S.ADVANCE_PAID}), S.REJECTED),
     "withdraw": (frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED}), S.WITHDRAWN),
     "hold": (frozenset({S.PUBLIC_NOTICE}), S.OBJECTED),
     "resume_notice": (frozenset({S.OBJECTED}), S.PUBLIC_NOTICE),
@@ -74,6 +77,7 @@ TRANSITION_LABELS = {
     "pay": "拨付",
     "advance": "先行拨付",
     "finalize": "培训结束，按最终记录申请余款",
+    "recover": "登记退回先行拨付资金",  # an event only: the rejected claim stays rejected
 }
 
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
@@ -118,6 +122,8 @@ class Claim(models.Model):
     judged_total = models.DecimalField("审定金额（元）", max_digits=14, decimal_places=2, default=0)
     paid_total = models.DecimalField("实付金额（元）", max_digits=14, decimal_places=2, default=0)
     advance_paid = models.DecimalField("已先行拨付（元）", max_digits=14, decimal_places=2, default=0)
+    advance_recovered = models.DecimalField("已退回先行拨付（元）", max_digits=14, decimal_places=2, default=0,
+                                            help_text="申请不通过后申请单位退回的先行拨付资金")
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     review_due = models.DateField("审核期限", null=True, blank=True)
     review_due_citation = models.CharField(max_length=128, blank=True)
@@ -147,6 +153,13 @@ class Claim(models.Model):
     @property
     def editable(self) -> bool:
         return self.state in EDITABLE_STATES
+
+    @property
+    def advance_outstanding(self) -> Decimal:
+        """The advance a rejected claim still owes back (0 for any other claim)."""
+        if self.state != ClaimState.REJECTED:
+            return Decimal("0.00")
+        return self.advance_paid - self.advance_recovered
 
 
 class ClaimLine(models.Model):
@@ -301,6 +314,7 @@ class Payment(models.Model):
     class Kind(models.TextChoices):
         ADVANCE = "advance", "先行拨付"
         FINAL = "final", "拨付"
+        REFUND = "refund", "退回先行拨付"  # recorded negative: money back from the applicant
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="payments")
     kind = models.CharField("类型", max_length=8, choices=Kind.choices)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from jineng.claims.models import (
@@ -439,13 +439,17 @@ def _due_of(claim: Claim) -> tuple[dt.date | None, str]:
         return claim.notice_end, "公示截止"
     if claim.state == ClaimState.PAYMENT_PLAN:
         return claim.payment_due, "拨付期限"
+    if claim.advance_outstanding > 0:
+        return None, f"待退回先行拨付 {claim.advance_outstanding:.2f} 元"
     return None, ""
 
 
 def review_queue(*, user, on: dt.date | None = None) -> list[QueueRow]:
-    """Every pending claim of the reviewer's regions, the most urgent first (overdue, then by deadline)."""
+    """Every pending claim of the reviewer's regions, the most urgent first (overdue, then by deadline),
+    and the rejected ones whose advance has not all been paid back yet (last)."""
     on = on or today()
-    qs = claims_visible_to(user=user).filter(state__in=PENDING_STATES).prefetch_related(
+    owing = Q(state=ClaimState.REJECTED, advance_paid__gt=F("advance_recovered"))
+    qs = claims_visible_to(user=user).filter(Q(state__in=PENDING_STATES) | owing).prefetch_related(
         Prefetch("objections", queryset=Objection.objects.filter(status=Objection.Status.OPEN), to_attr="open_list"))
     rows = []
     for claim in qs:

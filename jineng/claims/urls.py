@@ -26,6 +26,7 @@ urlpatterns = [
     path("<int:claim_id>/close-notice/", views.claim_close_notice, name="close_notice"),
     path("<int:claim_id>/pay/", views.claim_pay, name="pay"),
     path("<int:claim_id>/advance/", views.claim_advance, name="advance"),
+    path("<int:claim_id>/recover/", views.claim_recover, name="recover"),
     path("<int:claim_id>/archive.zip", views.claim_archive, name="archive"),
     path("<int:claim_id>/forms/<slug:form>.<slug:fmt>", views.claim_form_download, name="form"),
     path("<int:claim_id>/finalize/", views.claim_finalize, name="finalize"),

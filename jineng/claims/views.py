@@ -80,6 +80,7 @@ def _detail_context(request, claim, **forms_given):
                                                        "bank_name": claim.bank_name}),
         "voucher_form": forms.VoucherForm(), "decision_form": forms.DecisionForm(),
         "resolve_form": forms.ResolveForm(), "comment_form": forms.CommentForm(), "payment_form": forms.PaymentForm(),
+        "recovery_form": forms.RecoveryForm(),
         "exclude_form": forms.ExcludeForm(), "in_review": claim.state in (ClaimState.UNDER_REVIEW, ClaimState.OBJECTED),
         "eligible_count": sum(1 for line in lines if line.status == ClaimLine.Status.ELIGIBLE),
         "excluded_count": sum(1 for line in lines if line.status != ClaimLine.Status.ELIGIBLE),
@@ -226,6 +227,14 @@ def claim_advance(request, claim_id: int):
     return _action(request, claim_id, forms.PaymentForm, lambda c, d: services.claim_advance_pay(
         claim=c, reference=d["reference"], paid_on=d["paid_on"], actor=request.user),
         form_key="payment_form", success="先行拨付已登记")
+
+
+@login_required
+@require_POST
+def claim_recover(request, claim_id: int):
+    return _action(request, claim_id, forms.RecoveryForm, lambda c, d: services.claim_advance_recover(
+        claim=c, amount=d["amount"], reference=d["reference"], paid_on=d["paid_on"], actor=request.user),
+        form_key="recovery_form", success="退回的先行拨付资金已登记")
 
 
 @login_required

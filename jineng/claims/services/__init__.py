@@ -29,7 +29,7 @@ The services live in the modules of this package and are all imported here, so c
 ``from jineng.claims import services`` and ``services.claim_submit(...)``: ``building`` (the draft
 and its edits), ``judging`` (the lines judged by the engine), ``accounts`` (the persons' subsidy
 accounts, the reservations and the bulk writes), ``transitions`` (submission to the reviewer's
-decision), ``notices`` (public notice and objections), ``payments`` (advance and final payment),
+decision), ``notices`` (public notice and objections), ``payments`` (advance and final payment, an advance paid back),
 ``exports`` (the official forms and the evidence archive), ``self_claims`` (the learner's own
 living-allowance claim) and ``jobs`` (the background task); they rest on ``packs`` (the policy packs
 and their procedure) and ``common`` (what every step shares).
@@ -56,7 +56,7 @@ from jineng.claims.services.notices import (
     objection_resolve,
 )
 from jineng.claims.services.packs import advance_version, claimable_items
-from jineng.claims.services.payments import claim_advance_pay, claim_pay
+from jineng.claims.services.payments import claim_advance_pay, claim_advance_recover, claim_pay
 from jineng.claims.services.self_claims import claim_self_submit, self_claimable_item
 from jineng.claims.services.transitions import (
     DECISIONS,
@@ -79,6 +79,7 @@ __all__ = [
     "ZERO",
     "advance_version",
     "claim_advance_pay",
+    "claim_advance_recover",
     "claim_approve",
     "claim_archive_export",
     "claim_close_notice",

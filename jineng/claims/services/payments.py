@@ -1,15 +1,17 @@
 """Recording the payments of a claim: the payment once the notice is over (the judged total, less
 any advance; a negative rest is the excess paid back), which turns each line's reservation into the
-person's subsidy history, and the advance a running project may receive where its pack pays one."""
+person's subsidy history; the advance a running project may receive where its pack pays one; and
+the advance paid back after the claim was rejected."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
 from jineng.audit.services import audit_record
-from jineng.claims.models import Claim, ClaimLine, Payment, SubsidyGrant
+from jineng.claims.models import Claim, ClaimEvent, ClaimLine, ClaimState, Payment, SubsidyGrant
 from jineng.claims.services.common import (
     CENT,
     ZERO,
@@ -119,6 +121,56 @@ def claim_advance_pay(*, claim: Claim, reference: str, paid_on: dt.date, actor) 
         audit_record(actor=actor, action="claim.advance_pay", target=locked,
                      summary={"amount": f"{amount:.2f}", "percent": str(version.value), "reference": reference[:64],
                               "projected_total": f"{locked.judged_total:.2f}", "late": late},
+                     organization_id=locked.organization_id, region_code=locked.region_code)
+    claim.refresh_from_db()
+    return payment
+
+
+def claim_advance_recover(*, claim: Claim, amount: Decimal | None, reference: str, paid_on: dt.date, actor) -> Payment:
+    """Record money the applicant paid back of the advance of a rejected claim (all that is still
+    owed when ``amount`` is None; in parts if it came in parts). The claim stays rejected; each
+    refund is a ``Payment`` of kind ``refund`` with a negative amount, an event and an audit entry,
+    and the applicant is told what is still owed."""
+    _check_reviewer(claim, actor)
+    reference = (reference or "").strip()
+    if not reference:
+        raise DomainError("reference_required", "请填写退款凭证号（银行回单或缴款书编号）", field="reference")
+    now = clock.now()
+    if paid_on is None or paid_on > _local_date(now):
+        raise DomainError("paid_on_invalid", "请填写实际退款日期（不能晚于今天）", field="paid_on")
+    if amount is not None:
+        try:
+            amount = Decimal(amount).quantize(CENT)
+        except (InvalidOperation, TypeError, ValueError):
+            raise DomainError("amount_invalid", "退回金额应为以元为单位的数字，最多两位小数", field="amount") from None
+        if amount <= ZERO:
+            raise DomainError("amount_invalid", "退回金额应大于 0", field="amount")
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        owed = locked.advance_outstanding
+        if locked.state != ClaimState.REJECTED or owed <= ZERO:
+            raise DomainError("nothing_to_recover", "该申请没有待退回的先行拨付资金：只有审核不通过且已先行拨付的申请需要登记退款",
+                              field="amount")
+        amount = owed if amount is None else amount
+        if amount > owed:
+            raise DomainError("recovery_too_much", f"退回金额不能超过尚未退回的 {owed:.2f} 元", field="amount")
+        rejected_at = ClaimEvent.objects.filter(claim=locked, transition="reject").latest("at").at
+        if paid_on < _local_date(rejected_at):
+            raise DomainError("paid_on_invalid", "退款日期不能早于不通过结论的日期", field="paid_on")
+        payment = Payment.objects.create(claim=locked, kind=Payment.Kind.REFUND, amount=-amount,
+                                         reference=reference[:64], paid_on=paid_on, recorded_by=actor, recorded_at=now)
+        locked.advance_recovered += amount
+        locked.save(update_fields=["advance_recovered"])
+        left = locked.advance_outstanding
+        comment = (f"申请单位退回先行拨付资金 {amount:.2f} 元，退款凭证号 {reference[:64]}；"
+                   + (f"尚欠 {left:.2f} 元" if left > ZERO else "已全部退回"))
+        ClaimEvent.objects.create(claim=locked, transition="recover", from_state=locked.state, to_state=locked.state,
+                                  actor=actor, at=now, comment=comment)
+        _notify_applicant(locked, kind="advance_recovered", actor=actor,
+                          title=f"补贴申请 {locked.number} 退回的先行拨付资金已登记", body=comment)
+        audit_record(actor=actor, action="claim.advance_recover", target=locked,
+                     summary={"number": locked.number, "amount": f"{amount:.2f}", "reference": reference[:64],
+                              "paid_on": paid_on.isoformat(), "outstanding": f"{left:.2f}"},
                      organization_id=locked.organization_id, region_code=locked.region_code)
     claim.refresh_from_db()
     return payment

@@ -190,7 +190,9 @@ def _close_with(claim: Claim, transition: str, *, actor, comment: str, who_may) 
         if transition == "withdraw" and locked.advance_paid:
             raise DomainError("advance_paid", f"本申请已先行拨付 {locked.advance_paid:.2f} 元，不能撤回；培训结束后请申请余款，"
                               "如需退回已拨付资金请联系审核部门", field="claim")
-        late = transition != "withdraw" and _late(locked.review_due, _local_date(now))
+        # rejecting a claim that was paid in advance is not a late review: the review ended with the advance
+        late = transition != "withdraw" and locked.state != ClaimState.ADVANCE_PAID and _late(
+            locked.review_due, _local_date(now))
         released = _release(locked)
         if transition != "withdraw":
             locked.decided_by, locked.decision_comment = actor, comment[:2000]
@@ -201,10 +203,13 @@ def _close_with(claim: Claim, transition: str, *, actor, comment: str, who_may) 
             _notify_applicant(locked, kind="returned", actor=actor, title=f"补贴申请 {locked.number} 已退回修改",
                               body=f"审核意见：{comment}\n请按意见修改后重新提交。")
         elif transition == "reject":
+            owed = (f"\n已先行拨付的 {locked.advance_paid:.2f} 元须退回：请按审核部门的通知退回，退款后由审核部门登记。"
+                    if locked.advance_paid else "")
             _notify_applicant(locked, kind="rejected", actor=actor, title=f"补贴申请 {locked.number} 审核不通过",
-                              body=f"审核意见：{comment}")
+                              body=f"审核意见：{comment}{owed}")
         audit_record(actor=actor, action=f"claim.{transition}", target=locked,
-                     summary={"number": locked.number, "comment": comment[:500], "released_grants": released},
+                     summary={"number": locked.number, "comment": comment[:500], "released_grants": released,
+                              "advance_owed": f"{locked.advance_outstanding:.2f}"},
                      organization_id=locked.organization_id, region_code=locked.region_code)
     claim.refresh_from_db()
     return claim
@@ -216,7 +221,8 @@ def claim_return(*, claim: Claim, actor, comment: str) -> Claim:
 
 
 def claim_reject(*, claim: Claim, actor, comment: str) -> Claim:
-    """→ rejected, with reasons; reservations are released."""
+    """→ rejected, with reasons; reservations are released. An advance already paid (also from
+    ``advance_paid``, when the project stopped) is then owed back: ``claim_advance_recover``."""
     return _close_with(claim, "reject", actor=actor, comment=comment, who_may=_check_reviewer)
 
 

@@ -165,3 +165,93 @@ def test_a_finished_jinjiang_project_is_claimed_in_full_without_an_advance(jj_pr
     with pytest.raises(DomainError) as exc:
         services.claim_advance_pay(claim=claim, reference="X", paid_on=dt.date(2020, 5, 18), actor=jj_reviewer)
     assert exc.value.message == "该申请是培训结束后按最终结果提出的，公示期满后一次拨付，不再先行拨付"
+
+
+# --- an advance on a claim that is finally refused is paid back -------------------------------------
+
+def test_a_rejected_claim_owes_its_advance_until_the_refund_is_recorded(jj_project, jj_admin, jj_reviewer,
+                                                                          frozen_clock):
+    claim = advance_paid_claim(jj_project, jj_admin, jj_reviewer)
+    frozen_clock(f.shanghai(2020, 5, 18, 9, 0))
+    finish(jj_project, jj_admin, {"陈美玲": Decimal("88"), "林志强": Decimal("75")})
+    claim = services.claim_finalize(claim=claim, actor=jj_admin)
+    services.claim_review_start(claim=claim, actor=jj_reviewer)
+    claim = services.claim_reject(claim=claim, actor=jj_reviewer, comment="培训记录与签到表不符")
+    assert (claim.state, str(claim.advance_outstanding)) == ("rejected", "960.00")
+    notice = Notification.objects.filter(kind="claims.rejected").latest("pk")
+    assert "已先行拨付的 960.00 元须退回" in notice.body
+    assert [row.claim.pk for row in selectors.review_queue(user=jj_reviewer)] == [claim.pk]
+    assert selectors.review_queue(user=jj_reviewer)[0].due_label == "待退回先行拨付 960.00 元"
+
+    with pytest.raises(DomainError) as exc:
+        services.claim_advance_recover(claim=claim, amount=Decimal("961.00"), reference="TH-1",
+                                       paid_on=dt.date(2020, 5, 18), actor=jj_reviewer)
+    assert (exc.value.code, exc.value.field) == ("recovery_too_much", "amount")
+    assert exc.value.message == "退回金额不能超过尚未退回的 960.00 元"
+    services.claim_advance_recover(claim=claim, amount=Decimal("500.00"), reference="TH2020-0518-1",
+                                   paid_on=dt.date(2020, 5, 18), actor=jj_reviewer)
+    claim.refresh_from_db()
+    assert str(claim.advance_outstanding) == "460.00"
+    frozen_clock(f.shanghai(2020, 5, 25, 9, 0))
+    services.claim_advance_recover(claim=claim, amount=None, reference="TH2020-0525-2",
+                                   paid_on=dt.date(2020, 5, 25), actor=jj_reviewer)  # the rest
+    claim.refresh_from_db()
+    assert (str(claim.advance_recovered), str(claim.advance_outstanding)) == ("960.00", "0.00")
+    assert [(p.kind, str(p.amount)) for p in Payment.objects.filter(claim=claim)] == [
+        ("advance", "960.00"), ("refund", "-500.00"), ("refund", "-460.00")]
+    assert ClaimEvent.objects.filter(claim=claim, transition="recover").count() == 2
+    assert AuditEntry.objects.filter(action="claim.advance_recover").count() == 2
+    assert selectors.review_queue(user=jj_reviewer) == []
+    with pytest.raises(DomainError) as exc:
+        services.claim_advance_recover(claim=claim, amount=Decimal("1.00"), reference="TH-3",
+                                       paid_on=dt.date(2020, 5, 25), actor=jj_reviewer)
+    assert exc.value.code == "nothing_to_recover"
+
+
+def test_a_project_that_stops_after_the_advance_can_be_rejected_from_advance_paid(jj_project, jj_admin, jj_reviewer,
+                                                                                   frozen_clock):
+    claim = advance_paid_claim(jj_project, jj_admin, jj_reviewer)
+    claim = services.claim_reject(claim=claim, actor=jj_reviewer, comment="企业已停止培训，未按备案实施")
+    assert (claim.state, str(claim.advance_outstanding)) == ("rejected", "960.00")
+    assert not SubsidyGrant.objects.filter(status="reserved").exists()
+    assert ClaimEvent.objects.filter(claim=claim, transition="reject").get().late is False
+
+
+def test_only_a_rejected_claim_with_an_advance_is_recovered_and_only_by_its_reviewer(
+        jj_project, jj_admin, jj_reviewer, frozen_clock):
+    claim = advance_paid_claim(jj_project, jj_admin, jj_reviewer)
+    with pytest.raises(DomainError) as exc:
+        services.claim_advance_recover(claim=claim, amount=None, reference="TH-1", paid_on=dt.date(2020, 4, 20),
+                                       actor=jj_reviewer)
+    assert exc.value.code == "nothing_to_recover"
+    services.claim_reject(claim=claim, actor=jj_reviewer, comment="企业已停止培训")
+    with pytest.raises(DomainError):
+        services.claim_advance_recover(claim=claim, amount=None, reference="TH-1", paid_on=dt.date(2020, 4, 20),
+                                       actor=jj_admin)
+    with pytest.raises(DomainError) as exc:
+        services.claim_advance_recover(claim=claim, amount=None, reference=" ", paid_on=dt.date(2020, 4, 20),
+                                       actor=jj_reviewer)
+    assert exc.value.field == "reference"
+    with pytest.raises(DomainError) as exc:
+        services.claim_advance_recover(claim=claim, amount=None, reference="TH-1", paid_on=dt.date(2020, 4, 21),
+                                       actor=jj_reviewer)
+    assert exc.value.field == "paid_on"
+
+
+def test_the_reviewer_stops_an_advanced_claim_and_records_the_refund_on_the_page(
+        jj_project, jj_admin, jj_reviewer, frozen_clock, staff_client):
+    claim = advance_paid_claim(jj_project, jj_admin, jj_reviewer)
+    client = staff_client(jj_reviewer)
+    page = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "不通过，追回先行拨付资金" in page
+    response = client.post(f"/claims/{claim.pk}/decide/", {"decision": "reject", "comment": "企业已停止培训"})
+    assert response.status_code == 302
+    page = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "尚需退回 960.00 元" in page and 'id="recovery-form"' in page
+    refused = client.post(f"/claims/{claim.pk}/recover/", {"amount": "1000", "reference": "TH-1", "paid_on": "2020-04-20"})
+    assert refused.status_code == 400
+    assert "退回金额不能超过尚未退回的 960.00 元" in refused.content.decode()
+    done = client.post(f"/claims/{claim.pk}/recover/", {"amount": "", "reference": "TH-1", "paid_on": "2020-04-20"},
+                       follow=True)
+    page = done.content.decode()
+    assert "退回的先行拨付资金已登记" in page and "已全部退回" in page and "退回先行拨付 -960.00 元" in page
