@@ -32,7 +32,7 @@ from jineng.courses.selectors import (
     user_can_see_course,
     user_manages_course,
 )
-from jineng.identity.models import Role
+from jineng.identity.models import Role, User
 from jineng.identity.selectors import user_has_role, user_organization_ids
 from jineng.learning.models import Enrolment
 from jineng.question_threads.models import QuestionReply, QuestionThread, ReplyRole, ThreadStatus
@@ -324,3 +324,10 @@ def thread_page(*, user, thread_id: int) -> ThreadPage:
     return ThreadPage(thread=thread, asker_label=asker_label(user=user, thread=thread), mine=mine,
                       staff_role=None if mine else staff_role_for(user=user, thread=thread),
                       replies=thread_replies(thread=thread), events=thread_events(thread=thread))
+
+
+def course_teachers(*, course: Course) -> QuerySet[User]:
+    """Who answers questions about ``course`` as its teachers: the active platform operators of the
+    organisation that provides it."""
+    return (User.objects.filter(is_active=True, roles__role=Role.PLATFORM_OPERATOR,
+                                roles__organization_id=course.provider_id).distinct().order_by("pk"))

@@ -136,7 +136,8 @@ def _start_of_day(moment: dt.datetime) -> dt.datetime:
 
 def question_thread_ask(*, course: Course, title: str, body: str, actor: User, lesson: Lesson | None = None,
                         idempotency_key: str = "") -> Asked:
-    """An enrolled learner asks a question about ``course`` (optionally about one of its lessons)."""
+    """An enrolled learner asks a question about ``course`` (optionally about one of its lessons); the
+    course's teachers (its provider's platform operators) are notified."""
     access = selectors.course_access(user=actor, course_id=course.pk)
     if access.enrolment is None:
         raise PermissionDenied("只有报名该课程的学员可以提问：请先在课程页报名学习", code="not_enrolled")
@@ -172,6 +173,11 @@ def question_thread_ask(*, course: Course, title: str, body: str, actor: User, l
                 status=ThreadStatus.OPEN, idempotency_key=key, content_digest=digest, created_at=now,
                 last_activity_at=now, waiting_since=now)
             _event(thread=thread, transition="ask", from_status="", actor=actor, at=now)
+            for teacher in selectors.course_teachers(course=course):
+                notification_send(recipient=teacher, kind="question_threads.asked",
+                                  title=f"新问题：{_short_title(title)}",
+                                  body=f"课程《{course.title}》有学员提问：{_excerpt(body)}",
+                                  link=selectors.thread_url(thread), actor=actor)
             _audit(actor=actor, action="question_threads.thread.ask", thread=thread,
                    summary={"title_chars": len(title), "body_chars": len(body)})
     except IntegrityError:

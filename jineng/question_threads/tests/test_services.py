@@ -165,7 +165,7 @@ def test_only_the_course_teachers_and_the_askers_administrator_answer(request, l
         services.question_thread_answer(thread=thread, body="我来回答", actor=request.getfixturevalue(who))
     assert caught.value.message == ("只有课程提供单位的授课老师、系统管理员，或提问学员所在单位的线上培训管理员可以回复这个问题")
     assert not QuestionReply.objects.exists()
-    assert not Notification.objects.exists()
+    assert not Notification.objects.exclude(kind="question_threads.asked").exists()
 
 
 def test_a_training_administrator_does_not_answer_learners_of_other_organisations(classmate, training_admin, ask):
@@ -253,4 +253,17 @@ def test_every_write_is_audited(learner, teacher, ask):
     assert actions == ["question_threads.thread.ask", "question_threads.thread.answer",
                        "question_threads.thread.follow_up", "question_threads.thread.answer",
                        "question_threads.thread.resolve"]
-    assert AuditEntry.objects.filter(action="notifications.notification.send").count() == 3
+    assert AuditEntry.objects.filter(action="notifications.notification.send").count() == 4  # asked, answered ×2, follow-up
+
+
+def test_a_new_question_notifies_the_courses_teachers_once(learner, teacher, course, frozen_clock):
+    asked = services.question_thread_ask(course=course, title="接地线先接哪一端？", body="挂接地线时先接哪一端？",
+                                         actor=learner, idempotency_key="k-0000000001")
+    again = services.question_thread_ask(course=course, title="接地线先接哪一端？", body="挂接地线时先接哪一端？",
+                                         actor=learner, idempotency_key="k-0000000001")
+    assert (asked.created, again.created) == (True, False)
+    note = Notification.objects.get(recipient=teacher)
+    assert (note.kind, note.title, note.link) == (
+        "question_threads.asked", "新问题：接地线先接哪一端？", f"/questions/{asked.thread.pk}/")
+    assert note.body.startswith(f"课程《{course.title}》有学员提问：挂接地线时先接哪一端")
+    assert not Notification.objects.filter(recipient=learner).exists()
