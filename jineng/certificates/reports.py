@@ -135,3 +135,39 @@ def certificate_pdf(*, certificate: Certificate, verify_url: str) -> bytes:
     pdf.set_xy(14, HEIGHT - 22)
     pdf.cell(WIDTH - 28, 5, "本证书信息可通过扫描二维码在公开核验页面查询；核验页面只显示部分姓名。", align="C")
     return bytes(pdf.output())
+
+
+# ---- the register as a spreadsheet -----------------------------------------------------------
+
+REGISTER_COLUMNS = [("序号", 6), ("证书编号", 18), ("姓名", 10), ("身份证号", 20), ("培训课程", 30),
+                    ("职业（工种）", 16), ("等级", 10), ("学时", 6), ("结业考核成绩", 10), ("发证日期", 12),
+                    ("状态", 8), ("撤销原因", 24)]
+
+
+def register_xlsx(*, certificates, generated_by) -> bytes:
+    """The staff register: one row per certificate, ID numbers masked (the full number is not
+    needed to find a certificate; the public check goes by its QR code)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from jineng.common import clock
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "培训合格证书"
+    sheet.append([f"培训合格证书登记  导出时间：{shanghai_date(clock.now())}  导出人：{generated_by}"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(REGISTER_COLUMNS))
+    sheet.append([name for name, _ in REGISTER_COLUMNS])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for number, c in enumerate(certificates, start=1):
+        sheet.append([number, c.number, c.person.name, mask_id_number(c.person.id_number), c.course_title,
+                      c.occupation_name, level_label(c.level) if c.level else "", c.class_hours, float(c.final_score),
+                      shanghai_date(c.issued_at), c.get_status_display(), c.revoke_reason])
+    for index, (_, width) in enumerate(REGISTER_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "C3"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -18,15 +18,18 @@ The functions the rest of the system relies on: ``certificate_for_enrolment`` an
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from jineng.certificates.models import Certificate, CertificateStatus
+from jineng.common import clock
 from jineng.common.errors import NotFound
 from jineng.common.masking import mask_name
 from jineng.courses.selectors import level_label
@@ -48,6 +51,7 @@ ISSUING_PLATFORM = "技能 jineng 线上职业技能培训平台"
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 # ---- completion --------------------------------------------------------------------------------
+
 
 
 @dataclass(frozen=True)
@@ -330,3 +334,48 @@ def verification_url(*, certificate: Certificate, request=None) -> str:
     if request is not None:
         return request.build_absolute_uri(path)
     return path
+
+
+# ---- the register staff keep -------------------------------------------------------------------
+
+def certificates_visible_to(*, user) -> QuerySet[Certificate]:
+    """Certificates of the enrolments ``user`` may follow (a training administrator their
+    organisation's learners; reviewers and officers their region; system administrators all)."""
+    return Certificate.objects.filter(enrolment__in=enrolments_visible_to(user=user).values("pk"))
+
+
+def certificate_register(*, user, status: str = "", q: str = "", issued_from=None, issued_to=None
+                         ) -> QuerySet[Certificate]:
+    """The staff register, newest first: by status, by a number, a learner's name or a course
+    title (``q``), and by the Asia/Shanghai issue date (both ends included)."""
+    qs = certificates_visible_to(user=user).select_related("person", "course")
+    if status:
+        qs = qs.filter(status=status)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(person__name__contains=q) | Q(course_title__contains=q))
+    if issued_from:
+        qs = qs.filter(issued_at__gte=_shanghai_midnight(issued_from))
+    if issued_to:
+        qs = qs.filter(issued_at__lt=_shanghai_midnight(issued_to + dt.timedelta(days=1)))
+    return qs.order_by("-issued_at", "-pk")
+
+
+def _shanghai_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
+
+
+def certificates_by_month(qs: QuerySet[Certificate], *, months: int = 12, today: dt.date | None = None
+                          ) -> list[tuple[str, int]]:
+    """Certificates issued per Asia/Shanghai month over the last ``months`` months (oldest first,
+    empty months included), for the register's chart."""
+    today = today or timezone.localdate(clock.now())
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    first = dt.date(index // 12, index % 12 + 1, 1)
+    labels = [f"{(index + i) // 12:04d}-{(index + i) % 12 + 1:02d}" for i in range(months)]
+    counts = dict.fromkeys(labels, 0)
+    for issued_at in qs.filter(issued_at__gte=_shanghai_midnight(first)).values_list("issued_at", flat=True):
+        key = issued_at.astimezone(SHANGHAI).strftime("%Y-%m")
+        if key in counts:
+            counts[key] += 1
+    return list(counts.items())

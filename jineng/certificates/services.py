@@ -163,6 +163,14 @@ def certificate_download_log(*, certificate: Certificate, actor) -> None:
                      organization_id=enrolment.organization_id, region_code=_region_code(enrolment))
 
 
+def certificate_register_export_log(*, actor, certificate_ids: list[int], filters: dict) -> None:
+    """Record that ``actor`` exported the register (names and certificate numbers leave the system)."""
+    with transaction.atomic():
+        audit_record(actor=actor, action="certificate.register_export", target_type="certificates.certificate",
+                     summary={"count": len(certificate_ids), "certificates": certificate_ids[:500],
+                              "filters": filters})
+
+
 def certificates_issue_due(*, limit: int = 500) -> int:
     """Issue the certificate of every complete enrolment that has none yet; returns how many were
     issued. For the scheduler (e.g. every 10 minutes); learners can also take theirs at once."""

@@ -6,6 +6,8 @@ app_name = "certificates"
 
 urlpatterns = [
     path("", views.my_certificates, name="mine"),
+    path("register/", views.register, name="register"),
+    path("register.xlsx", views.register_xlsx, name="register_xlsx"),
     path("enrolments/<int:enrolment_id>/", views.completion, name="completion"),
     path("enrolments/<int:enrolment_id>/issue/", views.issue, name="issue"),
     path("<int:certificate_id>/certificate.pdf", views.certificate_pdf, name="pdf"),

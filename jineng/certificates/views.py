@@ -1,4 +1,4 @@
-"""Certificate pages: 我的证书, the completion checklist of an enrolment (with the button that
+"""Certificate pages: 我的证书, the staff register (with its chart and export), the completion checklist of an enrolment (with the button that
 issues the certificate and, for reviewers, the revocation form), the PDF, and the public
 verification page. Thin: each parses, calls a selector or a service, renders."""
 
@@ -6,14 +6,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from jineng.certificates import reports, selectors, services
-from jineng.common.downloads import download_response
+from jineng.certificates.forms import RegisterFilterForm
+from jineng.common import clock
+from jineng.common.downloads import download_response, xlsx_response
 from jineng.common.errors import DomainError
+from jineng.common.masking import mask_name
+from jineng.identity.selectors import user_is_staff
 from jineng.learning.selectors import enrolment_get_visible
 
 
@@ -79,4 +84,45 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
                       status=404 if view.state == "not_found" else 200)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"  # the address is the secret: do not pass it on
+    return response
+
+
+@login_required
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    """Staff: the certificates of the learners they follow, filterable, with issues per month."""
+    if not user_is_staff(user=request.user):
+        return redirect("certificates:mine")
+    form = RegisterFilterForm(request.GET or None)
+    filters = form.filters()
+    certificates = selectors.certificate_register(user=request.user, **filters)
+    page = Paginator(certificates, 30).get_page(request.GET.get("page"))
+    months = selectors.certificates_by_month(certificates)
+    return render(request, "certificates/register.html", {
+        "form": form, "page": page, "total": certificates.count(),
+        "rows": [(c, mask_name(c.person.name)) for c in page],
+        "chart_data": {"labels": [label for label, _ in months], "values": [count for _, count in months]},
+        "query": _query_without_page(request),
+    })
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+@require_GET
+@never_cache
+def register_xlsx(request: HttpRequest) -> HttpResponse:
+    if not user_is_staff(user=request.user):
+        return redirect("certificates:mine")
+    form = RegisterFilterForm(request.GET or None)
+    filters = form.filters()
+    certificates = list(selectors.certificate_register(user=request.user, **filters))
+    services.certificate_register_export_log(actor=request.user, certificate_ids=[c.pk for c in certificates],
+                                             filters={k: str(v) for k, v in filters.items() if v})
+    response = xlsx_response(reports.register_xlsx(certificates=certificates, generated_by=request.user),
+                             filename=f"培训合格证书登记_{clock.now():%Y%m%d}.xlsx")
     return response
