@@ -26,6 +26,7 @@ from django.db import models
 from django.db.models import Q
 
 from jineng.common.fields import EncryptedTextField
+from jineng.common.models import EvidenceUpload, WorkflowEvent
 
 
 class ClaimState(models.TextChoices):
@@ -214,26 +215,19 @@ EXTRA_REASONS = {
 }
 
 
-class ClaimEvent(models.Model):
+class ClaimEvent(WorkflowEvent):
+    TRANSITION_LABELS = TRANSITION_LABELS
+
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
-    transition = models.CharField("操作", max_length=16)
     from_state = models.CharField("原状态", max_length=16, blank=True)
     to_state = models.CharField("新状态", max_length=16)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("时间")
-    comment = models.TextField("意见", blank=True)
-    late = models.BooleanField("超期", default=False)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = "补贴申请记录"
         verbose_name_plural = "补贴申请记录"
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.claim_id} {self.transition} → {self.to_state}"
-
-    def get_transition_label(self) -> str:
-        return TRANSITION_LABELS.get(self.transition, self.transition)
 
 
 class SubsidyAccount(models.Model):
@@ -337,14 +331,10 @@ class Payment(models.Model):
         return f"{self.get_kind_display()} {self.amount}"
 
 
-class ClaimVoucher(models.Model):
+class ClaimVoucher(EvidenceUpload):
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="vouchers")
     file = models.FileField("文件", upload_to="evidence/claims/%Y/%m/")
-    original_name = models.CharField("文件名", max_length=200)
     file_type = models.CharField("文件类型", max_length=8)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField("上传时间")
 
     class Meta:

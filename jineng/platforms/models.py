@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from jineng.common.models import EvidenceUpload, WorkflowEvent
+
 
 class Platform(models.Model):
     class Recommendation(models.TextChoices):
@@ -170,15 +172,11 @@ MATERIAL_GROUP_HELP = {
 }
 
 
-class EvaluationMaterial(models.Model):
+class EvaluationMaterial(EvidenceUpload):
     evaluation = models.ForeignKey(PlatformEvaluation, on_delete=models.PROTECT, related_name="materials")
     group = models.CharField("材料类别", max_length=16, choices=MaterialGroup.choices)
     file = models.FileField("文件", upload_to="evidence/platform_evaluations/%Y/%m/")
-    original_name = models.CharField("文件名", max_length=200)
     kind = models.CharField("文件类型", max_length=8)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -224,28 +222,21 @@ class EvaluationCourse(models.Model):
         return self.name
 
 
-class PlatformEvaluationEvent(models.Model):
+class PlatformEvaluationEvent(WorkflowEvent):
     """One row per transition of an evaluation (and one for its creation)."""
 
+    TRANSITION_LABELS = TRANSITION_LABELS
+
     evaluation = models.ForeignKey(PlatformEvaluation, on_delete=models.PROTECT, related_name="events")
-    transition = models.CharField("操作", max_length=16)
     from_status = models.CharField("原状态", max_length=12, blank=True)
     to_status = models.CharField("新状态", max_length=12)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("时间")
-    comment = models.TextField("意见", blank=True)
-    late = models.BooleanField("超期", default=False)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = "平台评估记录"
         verbose_name_plural = "平台评估记录"
-        ordering = ["id"]  # the order the transitions happened in
 
     def __str__(self) -> str:
         return f"{self.evaluation_id} {self.transition} → {self.to_status}"
-
-    def get_transition_label(self) -> str:
-        return TRANSITION_LABELS.get(self.transition, self.transition)
 
 
 class PlatformFiling(models.Model):

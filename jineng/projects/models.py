@@ -14,6 +14,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from jineng.common.models import EvidenceUpload, WorkflowEvent
+
 
 class TrainingKind(models.TextChoices):
     """The training types of the seeds; the keys are the policy engine's ``TRAINING_KINDS``."""
@@ -225,15 +227,11 @@ class MaterialKind(models.TextChoices):
     OTHER = "other", "其他材料"
 
 
-class ProjectMaterial(models.Model):
+class ProjectMaterial(EvidenceUpload):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="materials")
     kind = models.CharField("材料类别", max_length=24, choices=MaterialKind.choices)
     file = models.FileField("文件", upload_to="evidence/projects/%Y/%m/")
-    original_name = models.CharField("文件名", max_length=200)
     file_type = models.CharField("文件类型", max_length=8)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField("上传时间")
     removed_at = models.DateTimeField("删除时间", null=True, blank=True,
                                       help_text="草稿阶段可删除；删除只做标记，文件保留备查")
@@ -247,28 +245,21 @@ class ProjectMaterial(models.Model):
         return f"{self.get_kind_display()} · {self.original_name}"
 
 
-class ProjectEvent(models.Model):
+class ProjectEvent(WorkflowEvent):
     """One row per transition of a project's filing (and one for its creation)."""
 
+    TRANSITION_LABELS = TRANSITION_LABELS
+
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="events")
-    transition = models.CharField("操作", max_length=16)
     from_state = models.CharField("原状态", max_length=12, blank=True)
     to_state = models.CharField("新状态", max_length=12)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("时间")
-    comment = models.TextField("意见", blank=True)
-    late = models.BooleanField("超期", default=False)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = "备案记录"
         verbose_name_plural = "备案记录"
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.transition} → {self.to_state}"
-
-    def get_transition_label(self) -> str:
-        return TRANSITION_LABELS.get(self.transition, self.transition)
 
 
 class RoutingRule(models.Model):
