@@ -53,6 +53,11 @@ class PaymentForm(forms.Form):
     paid_on = forms.DateField(label="支付日期", widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class BatchCancelForm(forms.Form):
+    reason = forms.CharField(label="撤销原因", max_length=200, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="例如“收款账号有误，待更正后重新编制”；计划内的申请回到待编入状态")
+
+
 class RecoveryForm(forms.Form):
     amount = forms.DecimalField(label="本次退回金额（元）", max_digits=14, decimal_places=2, min_value=0.01, required=False,
                                 help_text="留空：按尚未退回的全部金额登记")

@@ -137,6 +137,8 @@ class Claim(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     decision_comment = models.TextField("审核意见", blank=True)
+    payment_batch = models.ForeignKey("claims.PaymentBatch", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="claims", verbose_name="拨付计划")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("创建时间")
     updated_at = models.DateTimeField("更新时间")
@@ -344,3 +346,35 @@ class ClaimVoucher(EvidenceUpload):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class PaymentBatch(models.Model):
+    """拨付计划: claims of one paying county, listed together for the treasury and paid with one
+    payment order. While it is open its claims are reserved to it; paying it pays every claim
+    (``claim_pay``) with the order's reference; cancelling it frees them for another plan."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "待拨付"
+        PAID = "paid", "已拨付"
+        CANCELLED = "cancelled", "已撤销"
+
+    number = models.CharField("计划编号", max_length=32, unique=True)
+    region_code = models.CharField("支付区划", max_length=6, db_index=True)
+    state = models.CharField("状态", max_length=12, choices=State.choices, default=State.OPEN)
+    total = models.DecimalField("拨付合计（元）", max_digits=16, decimal_places=2)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("编制时间")
+    reference = models.CharField("支付凭证号", max_length=64, blank=True)
+    paid_on = models.DateField("支付日期", null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    closed_at = models.DateTimeField("拨付或撤销时间", null=True, blank=True)
+    cancel_reason = models.CharField("撤销原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "拨付计划"
+        verbose_name_plural = "拨付计划"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.number

@@ -26,6 +26,7 @@ from jineng.claims.models import (
     ClaimVoucher,
     Objection,
     Payment,
+    PaymentBatch,
     SubsidyAccount,
     SubsidyGrant,
 )
@@ -62,6 +63,13 @@ def user_may_review(*, user, claim: Claim) -> bool:
     if user_has_role(user=user, role=Role.SYSTEM_ADMIN):
         return True
     return any(region_contains(region.code, claim.region_code) for region in _review_regions(user))
+
+
+def user_may_review_region(*, user, region_code: str) -> bool:
+    """Whether ``user`` reviews claims paid by ``region_code`` (a system administrator every region)."""
+    if user_has_role(user=user, role=Role.SYSTEM_ADMIN):
+        return True
+    return any(region_contains(region.code, region_code) for region in _review_regions(user))
 
 
 def reviewers_of(*, region_code: str) -> list:
@@ -495,3 +503,31 @@ def self_claim_candidates(*, user) -> list[RosterEntry]:
     return list(RosterEntry.objects.filter(person_id=user.person_id, project__state=ProjectState.FINISHED)
                 .select_related("project", "project__organization", "project__occupation")
                 .order_by("-project__end_date"))
+
+
+# --- 拨付计划 ----------------------------------------------------------------------------------
+
+def claims_ready_for_batch(*, user) -> QuerySet[Claim]:
+    """Claims ``user`` reviews that wait in ``payment_plan`` outside any plan and owe a positive
+    amount (a claim that owes a refund is settled on its own page)."""
+    if not user_is_reviewer(user=user):
+        return Claim.objects.none()
+    return (claims_visible_to(user=user).filter(state=ClaimState.PAYMENT_PLAN, payment_batch__isnull=True,
+                                                judged_total__gt=F("advance_paid"))
+            .order_by("payment_due", "pk"))
+
+
+def payment_batches_visible_to(*, user) -> QuerySet[PaymentBatch]:
+    if user_has_role(user=user, role=Role.SYSTEM_ADMIN):
+        return PaymentBatch.objects.all()
+    regions = _review_regions(user)
+    if not regions:
+        return PaymentBatch.objects.none()
+    return PaymentBatch.objects.filter(regions_scope_q(regions, field="region_code"))
+
+
+def payment_batch_get_visible(*, user, batch_id: int) -> PaymentBatch:
+    batch = payment_batches_visible_to(user=user).filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound("拨付计划不存在或不在您的权限范围内")
+    return batch

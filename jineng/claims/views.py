@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jineng.claims import forms, forms_data, selectors, services
 from jineng.claims.models import TRANSITIONS, ClaimLine, ClaimState, ClaimVoucher, Objection
-from jineng.common.downloads import download_response
+from jineng.common.downloads import XLSX, download_response
 from jineng.common.errors import DomainError, NotFound, PermissionDenied
 from jineng.common.masking import mask_account, mask_name
 from jineng.projects.selectors import project_get_visible
@@ -277,8 +277,9 @@ def review_queue(request):
     if not selectors.user_is_reviewer(user=request.user):
         raise PermissionDenied("只有审核人员和市级管理人员可以查看补贴审核工作台")
     rows = selectors.review_queue(user=request.user)
-    return render(request, "claims/queue.html", {"rows": rows, "today": selectors.today(),
-                                                 "overdue_count": sum(1 for r in rows if r.overdue)})
+    return render(request, "claims/queue.html", {"rows": rows, "today": selectors.today(), "is_reviewer": True,
+                                                 "overdue_count": sum(1 for r in rows if r.overdue),
+                                                 "ready_count": selectors.claims_ready_for_batch(user=request.user).count()})
 
 
 # --- the public notice (no sign-in) ---------------------------------------------------------------
@@ -329,3 +330,90 @@ def self_claim(request, roster_entry_id: int):
             messages.success(request, f"申领已提交（{claim.number}），审定金额 {claim.judged_total:.2f} 元")
             return redirect("claims:detail", claim_id=claim.pk)
     return render(request, "claims/self_claim.html", {"entry": entry, "item": item, "facts": facts, "form": form})
+
+
+# --- 拨付计划 ----------------------------------------------------------------------------------
+
+def _reviewer_only(request) -> None:
+    if not selectors.user_is_reviewer(user=request.user):
+        raise PermissionDenied("拨付计划由支付地区的审核人员编制")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batches(request):
+    """The plans of the reviewer's regions, and the claims waiting to be put in one."""
+    _reviewer_only(request)
+    error = None
+    if request.method == "POST":
+        try:
+            batch = services.payment_batch_create(claim_ids=request.POST.getlist("claims"), actor=request.user)
+        except (DomainError, ValueError) as exc:
+            error = exc.message if isinstance(exc, DomainError) else "所选申请无效，请刷新页面后重新勾选"
+        else:
+            messages.success(request, f"已编制拨付计划 {batch.number}，合计 {batch.total} 元")
+            return redirect("claims:batch", batch_id=batch.pk)
+    ready = [(c, c.judged_total - c.advance_paid) for c in selectors.claims_ready_for_batch(user=request.user)]
+    return render(request, "claims/batches.html", {
+        "ready": ready, "batches": selectors.payment_batches_visible_to(user=request.user)[:50], "error": error,
+        "is_reviewer": True, "today": selectors.today(),
+    }, status=400 if error else 200)
+
+
+def _batch_page(request, batch, **forms_given):
+    claims = list(batch.claims.select_related("organization", "applicant_person").order_by("pk"))
+    context = {"batch": batch, "claims": claims, "is_reviewer": True, "today": selectors.today(),
+               "rows": [(c, mask_account(c.bank_account), c.judged_total - c.advance_paid) for c in claims],
+               "payment_form": forms.PaymentForm(), "cancel_form": forms.BatchCancelForm()}
+    context.update(forms_given)
+    return render(request, "claims/batch.html", context, status=400 if forms_given else 200)
+
+
+@login_required
+@require_GET
+def batch_detail(request, batch_id: int):
+    _reviewer_only(request)
+    return _batch_page(request, selectors.payment_batch_get_visible(user=request.user, batch_id=batch_id))
+
+
+@login_required
+@require_GET
+def batch_export(request, batch_id: int):
+    _reviewer_only(request)
+    batch = selectors.payment_batch_get_visible(user=request.user, batch_id=batch_id)
+    content, filename = services.payment_batch_export(batch=batch, actor=request.user)
+    response = download_response(content, filename=filename, content_type=XLSX)
+    response["Cache-Control"] = "private, no-store"  # the payees' full bank accounts
+    return response
+
+
+def _batch_action(request, batch_id: int, form_class, call, *, form_key: str, success: str):
+    _reviewer_only(request)
+    batch = selectors.payment_batch_get_visible(user=request.user, batch_id=batch_id)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            call(batch, form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("claims:batch", batch_id=batch.pk)
+    batch.refresh_from_db()
+    return _batch_page(request, batch, **{form_key: form})
+
+
+@login_required
+@require_POST
+def batch_pay(request, batch_id: int):
+    return _batch_action(request, batch_id, forms.PaymentForm, lambda b, d: services.payment_batch_pay(
+        batch=b, reference=d["reference"], paid_on=d["paid_on"], actor=request.user),
+        form_key="payment_form", success="拨付已登记，计划内的申请均已拨付")
+
+
+@login_required
+@require_POST
+def batch_cancel(request, batch_id: int):
+    return _batch_action(request, batch_id, forms.BatchCancelForm, lambda b, d: services.payment_batch_cancel(
+        batch=b, reason=d["reason"], actor=request.user),
+        form_key="cancel_form", success="拨付计划已撤销，其中的申请可重新编入")

@@ -29,7 +29,7 @@ The services live in the modules of this package and are all imported here, so c
 ``from jineng.claims import services`` and ``services.claim_submit(...)``: ``building`` (the draft
 and its edits), ``judging`` (the lines judged by the engine), ``accounts`` (the persons' subsidy
 accounts, the reservations and the bulk writes), ``transitions`` (submission to the reviewer's
-decision), ``notices`` (public notice and objections), ``payments`` (advance and final payment, an advance paid back),
+decision), ``notices`` (public notice and objections), ``payments`` (advance and final payment, an advance paid back), ``batches`` (拨付计划: many claims paid by one order),
 ``exports`` (the official forms and the evidence archive), ``self_claims`` (the learner's own
 living-allowance claim) and ``jobs`` (the background task); they rest on ``packs`` (the policy packs
 and their procedure) and ``common`` (what every step shares).
@@ -38,6 +38,12 @@ and their procedure) and ``common`` (what every step shares).
 from __future__ import annotations
 
 from jineng.claims.services.accounts import JUDGED_FIELDS
+from jineng.claims.services.batches import (
+    payment_batch_cancel,
+    payment_batch_create,
+    payment_batch_export,
+    payment_batch_pay,
+)
 from jineng.claims.services.building import (
     claim_create,
     claim_line_add,
@@ -104,6 +110,10 @@ __all__ = [
     "claimable_items",
     "claims_advance_due",
     "objection_lodge",
+    "payment_batch_cancel",
+    "payment_batch_create",
+    "payment_batch_export",
+    "payment_batch_pay",
     "objection_resolve",
     "projection_note",
     "self_claimable_item",
