@@ -14,7 +14,7 @@ from jineng.audit.services import audit_record
 from jineng.claims import selectors
 from jineng.claims.models import Claim, ClaimState, PaymentBatch
 from jineng.claims.services.common import ZERO, _check_reviewer, _local_date
-from jineng.claims.services.payments import claim_pay
+from jineng.claims.services.payments import claim_pay, payment_order_checked
 from jineng.common import clock
 from jineng.common.errors import DomainError, PermissionDenied
 
@@ -88,10 +88,8 @@ def payment_batch_pay(*, batch: PaymentBatch, reference: str, paid_on: dt.date, 
     """open → paid: one payment order pays every claim of the plan (each through ``claim_pay``,
     with the order's reference); all or none."""
     _check_batch_reviewer(batch, actor)
-    reference = (reference or "").strip()
-    if not reference:
-        raise DomainError("reference_required", "请填写支付凭证号（国库集中支付或银行回单编号）", field="reference")
     now = clock.now()
+    reference = payment_order_checked(reference=reference, paid_on=paid_on, now=now)
     with transaction.atomic():
         locked = _lock_open(batch)
         claims = list(locked.claims.order_by("pk"))

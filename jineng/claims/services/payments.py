@@ -26,6 +26,21 @@ from jineng.claims.services.packs import advance_version
 from jineng.common import clock
 from jineng.common.errors import DomainError
 
+PAYMENT_RECEIPT = "国库集中支付或银行回单编号"
+REFUND_RECEIPT = "银行回单或缴款书编号"
+
+
+def payment_order_checked(*, reference: str, paid_on: dt.date | None, now: dt.datetime, what: str = "支付",
+                          receipt: str = PAYMENT_RECEIPT) -> str:
+    """The trimmed reference of a payment (or refund) order, once it and its date are given and
+    the date is not after today; ``what`` and ``receipt`` word the messages."""
+    reference = (reference or "").strip()
+    if not reference:
+        raise DomainError("reference_required", f"请填写{what}凭证号（{receipt}）", field="reference")
+    if paid_on is None or paid_on > _local_date(now):
+        raise DomainError("paid_on_invalid", f"请填写实际{what}日期（不能晚于今天）", field="paid_on")
+    return reference
+
 
 def claim_pay(*, claim: Claim, reference: str, paid_on: dt.date, actor) -> Claim:
     """payment_plan → paid: the payment reference is recorded, each eligible line's paid amount
@@ -33,12 +48,8 @@ def claim_pay(*, claim: Claim, reference: str, paid_on: dt.date, actor) -> Claim
     advance the payment is the judged total less the advance (negative: the applicant pays the
     excess back, and ``reference`` is the refund's receipt)."""
     _check_reviewer(claim, actor)
-    reference = (reference or "").strip()
-    if not reference:
-        raise DomainError("reference_required", "请填写支付凭证号（国库集中支付或银行回单编号）", field="reference")
     now = clock.now()
-    if paid_on is None or paid_on > _local_date(now):
-        raise DomainError("paid_on_invalid", "请填写实际支付日期（不能晚于今天）", field="paid_on")
+    reference = payment_order_checked(reference=reference, paid_on=paid_on, now=now)
     with transaction.atomic():
         locked = _lock_for(claim, "pay")
         if paid_on < _local_date(locked.submitted_at):
@@ -84,9 +95,8 @@ def claim_advance_pay(*, claim: Claim, reference: str, paid_on: dt.date, actor) 
     share of the judged (projected) total. Once the project has finished the applicant finalises
     the claim (``claim_finalize``) and ``claim_pay`` pays the rest."""
     _check_reviewer(claim, actor)
-    reference = (reference or "").strip()
-    if not reference:
-        raise DomainError("reference_required", "请填写支付凭证号（国库集中支付或银行回单编号）", field="reference")
+    now = clock.now()
+    reference = payment_order_checked(reference=reference, paid_on=paid_on, now=now)
     version = advance_version(policy=claim.policy, on=claim.project.start_date)
     if version is None:
         raise DomainError("advance_not_in_policy", f"{claim.document_number} 没有先行拨付的规定，只能在公示后一次拨付",
@@ -94,9 +104,6 @@ def claim_advance_pay(*, claim: Claim, reference: str, paid_on: dt.date, actor) 
     if claim.phase != Claim.Phase.ADVANCE:
         raise DomainError("advance_not_allowed", "该申请是培训结束后按最终结果提出的，公示期满后一次拨付，不再先行拨付",
                           field="reference")
-    now = clock.now()
-    if paid_on is None or paid_on > _local_date(now):
-        raise DomainError("paid_on_invalid", "请填写实际支付日期（不能晚于今天）", field="paid_on")
     with transaction.atomic():
         locked = _lock_for(claim, "advance")
         if paid_on < _local_date(locked.submitted_at):
@@ -132,12 +139,8 @@ def claim_advance_recover(*, claim: Claim, amount: Decimal | None, reference: st
     refund is a ``Payment`` of kind ``refund`` with a negative amount, an event and an audit entry,
     and the applicant is told what is still owed."""
     _check_reviewer(claim, actor)
-    reference = (reference or "").strip()
-    if not reference:
-        raise DomainError("reference_required", "请填写退款凭证号（银行回单或缴款书编号）", field="reference")
     now = clock.now()
-    if paid_on is None or paid_on > _local_date(now):
-        raise DomainError("paid_on_invalid", "请填写实际退款日期（不能晚于今天）", field="paid_on")
+    reference = payment_order_checked(reference=reference, paid_on=paid_on, now=now, what="退款", receipt=REFUND_RECEIPT)
     if amount is not None:
         try:
             amount = Decimal(amount).quantize(CENT)
