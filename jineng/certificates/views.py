@@ -87,14 +87,18 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+def _register_filters(request: HttpRequest) -> tuple[RegisterFilterForm, dict]:
+    form = RegisterFilterForm(request.GET or None)
+    return form, form.filters()
+
+
 @login_required
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
     """Staff: the certificates of the learners they follow, filterable, with issues per month."""
     if not user_is_staff(user=request.user):
         return redirect("certificates:mine")
-    form = RegisterFilterForm(request.GET or None)
-    filters = form.filters()
+    form, filters = _register_filters(request)
     certificates = selectors.certificate_register(user=request.user, **filters)
     page = Paginator(certificates, 30).get_page(request.GET.get("page"))
     months = selectors.certificates_by_month(certificates)
@@ -118,11 +122,9 @@ def _query_without_page(request: HttpRequest) -> str:
 def register_xlsx(request: HttpRequest) -> HttpResponse:
     if not user_is_staff(user=request.user):
         return redirect("certificates:mine")
-    form = RegisterFilterForm(request.GET or None)
-    filters = form.filters()
+    _, filters = _register_filters(request)
     certificates = list(selectors.certificate_register(user=request.user, **filters))
     services.certificate_register_export_log(actor=request.user, certificate_ids=[c.pk for c in certificates],
                                              filters={k: str(v) for k, v in filters.items() if v})
-    response = xlsx_response(reports.register_xlsx(certificates=certificates, generated_by=request.user),
-                             filename=f"培训合格证书登记_{clock.now():%Y%m%d}.xlsx")
-    return response
+    return xlsx_response(reports.register_xlsx(certificates=certificates, generated_by=request.user),
+                         filename=f"培训合格证书登记_{clock.now():%Y%m%d}.xlsx")

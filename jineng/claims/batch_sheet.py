@@ -40,7 +40,7 @@ def payment_batch_xlsx(*, batch: PaymentBatch, claims: list[Claim]) -> bytes:
     for number, claim in enumerate(claims, start=1):
         sheet.append([number, claim.number, claim.item_title, _applicant(claim), claim.bank_account_name,
                       claim.bank_name, claim.bank_account, float(claim.judged_total), float(claim.advance_paid),
-                      float(claim.judged_total - claim.advance_paid)])
+                      float(claim.rest_to_pay)])
         sheet.cell(row=sheet.max_row, column=7).number_format = "@"
     sheet.append(["合计", "", "", "", "", "", "", None, None, float(batch.total)])
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)

@@ -158,6 +158,11 @@ class Claim(models.Model):
         return self.state in EDITABLE_STATES
 
     @property
+    def rest_to_pay(self) -> Decimal:
+        """What the final payment pays: the judged total less any advance (negative: owed back)."""
+        return self.judged_total - self.advance_paid
+
+    @property
     def advance_outstanding(self) -> Decimal:
         """The advance a rejected claim still owes back (0 for any other claim)."""
         if self.state != ClaimState.REJECTED:

@@ -101,24 +101,34 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     return render(request, "claims/detail.html", _detail_context(request, claim))
 
 
-def _action(request, claim_id: int, form_class, call, *, form_key: str, success: str):
-    """POST to an action of the detail page: parse ``form_class``, call the service, redirect
-    back; on a refusal render the page again with the error beside the form."""
-    claim = selectors.claim_get_visible(user=request.user, claim_id=claim_id)
+def _run_form_action(request, target, form_class, call, *, success: str, back, page_again):
+    """POST to an action of a page: parse ``form_class`` (or nothing), call the service on ``target``
+    and go ``back()``; on a refusal show ``page_again(form)`` with the error beside the form (or,
+    without a form, go back with the error as a message)."""
     form = form_class(request.POST, request.FILES) if form_class else None
     if form is None or form.is_valid():
         try:
-            call(claim, form.cleaned_data if form else {})
+            call(target, form.cleaned_data if form else {})
         except DomainError as exc:
             if form is None:
                 messages.error(request, exc.message)
-                return redirect("claims:detail", claim_id=claim.pk)
+                return back()
             _form_error(form, exc)
         else:
             messages.success(request, success)
-            return redirect("claims:detail", claim_id=claim.pk)
-    claim.refresh_from_db()
-    return render(request, "claims/detail.html", _detail_context(request, claim, **{form_key: form}), status=400)
+            return back()
+    target.refresh_from_db()
+    return page_again(form)
+
+
+def _action(request, claim_id: int, form_class, call, *, form_key: str, success: str):
+    """An action of the claim's page (see ``_run_form_action``)."""
+    claim = selectors.claim_get_visible(user=request.user, claim_id=claim_id)
+    return _run_form_action(
+        request, claim, form_class, call, success=success,
+        back=lambda: redirect("claims:detail", claim_id=claim.pk),
+        page_again=lambda form: render(request, "claims/detail.html",
+                                       _detail_context(request, claim, **{form_key: form}), status=400))
 
 
 @login_required
@@ -353,9 +363,8 @@ def batches(request):
         else:
             messages.success(request, f"已编制拨付计划 {batch.number}，合计 {batch.total} 元")
             return redirect("claims:batch", batch_id=batch.pk)
-    ready = [(c, c.judged_total - c.advance_paid) for c in selectors.claims_ready_for_batch(user=request.user)]
     return render(request, "claims/batches.html", {
-        "ready": ready, "batches": selectors.payment_batches_visible_to(user=request.user)[:50], "error": error,
+        "ready": selectors.claims_ready_for_batch(user=request.user), "batches": selectors.payment_batches_visible_to(user=request.user)[:50], "error": error,
         "is_reviewer": True, "today": selectors.today(),
     }, status=400 if error else 200)
 
@@ -363,7 +372,7 @@ def batches(request):
 def _batch_page(request, batch, **forms_given):
     claims = list(batch.claims.select_related("organization", "applicant_person").order_by("pk"))
     context = {"batch": batch, "claims": claims, "is_reviewer": True, "today": selectors.today(),
-               "rows": [(c, mask_account(c.bank_account), c.judged_total - c.advance_paid) for c in claims],
+               "rows": [(c, mask_account(c.bank_account)) for c in claims],
                "payment_form": forms.PaymentForm(), "cancel_form": forms.BatchCancelForm()}
     context.update(forms_given)
     return render(request, "claims/batch.html", context, status=400 if forms_given else 200)
@@ -388,19 +397,12 @@ def batch_export(request, batch_id: int):
 
 
 def _batch_action(request, batch_id: int, form_class, call, *, form_key: str, success: str):
+    """An action of the plan's page (see ``_run_form_action``)."""
     _reviewer_only(request)
     batch = selectors.payment_batch_get_visible(user=request.user, batch_id=batch_id)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            call(batch, form.cleaned_data)
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("claims:batch", batch_id=batch.pk)
-    batch.refresh_from_db()
-    return _batch_page(request, batch, **{form_key: form})
+    return _run_form_action(request, batch, form_class, call, success=success,
+                            back=lambda: redirect("claims:batch", batch_id=batch.pk),
+                            page_again=lambda form: _batch_page(request, batch, **{form_key: form}))
 
 
 @login_required

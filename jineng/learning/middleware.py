@@ -29,6 +29,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from jineng.common.errors import DomainError
 from jineng.learning import beat_tokens
+from jineng.learning.api import HeartbeatsIn, heartbeats_answer
 
 PATH = "/api/learning/heartbeats"
 CONTENT_TYPE = "application/json; charset=utf-8"
@@ -51,8 +52,6 @@ class HeartbeatFastPathMiddleware:
         if principal is None:
             return self.get_response(request)
         request.get_host()  # an unknown Host is refused (400) here as CommonMiddleware would
-        from jineng.learning.api import HeartbeatsIn, heartbeats_answer
-
         try:
             payload = HeartbeatsIn.model_validate_json(request.body)
         except pydantic.ValidationError:

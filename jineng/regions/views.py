@@ -19,8 +19,8 @@ from jineng.regions.forms import CalendarYearForm
 from jineng.regions.services import FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR
 
 
-def _staff_only(request: HttpRequest) -> bool:
-    """Whether the user may enter a notice; refuses learners, who have no use for the calendar."""
+def _staff_may_enter(request: HttpRequest) -> bool:
+    """Refuses learners (they have no use for the calendar); for staff, whether they may enter a notice."""
     if primary_role(user=request.user) in (None, Role.LEARNER):
         raise PermissionDenied("节假日安排只对工作人员开放")
     return user_has_role(user=request.user, role=Role.SYSTEM_ADMIN)
@@ -34,7 +34,7 @@ def _year_or_404(year: int) -> int:
 
 @login_required
 def calendar_index(request: HttpRequest) -> HttpResponse:
-    may_enter = _staff_only(request)
+    may_enter = _staff_may_enter(request)
     today = timezone.localdate(clock.now())  # Asia/Shanghai
     return render(request, "regions/calendar_index.html", {
         "years": selectors.calendar_years_overview(today=today), "due": selectors.calendar_year_due(today=today),
@@ -44,7 +44,7 @@ def calendar_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
-    may_enter = _staff_only(request)
+    may_enter = _staff_may_enter(request)
     view = selectors.calendar_year_view(_year_or_404(year))
     return render(request, "regions/calendar_year.html", {"view": view, "may_enter": may_enter})
 
@@ -52,7 +52,7 @@ def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def calendar_enter(request: HttpRequest, year: int) -> HttpResponse:
-    if not _staff_only(request):
+    if not _staff_may_enter(request):
         raise PermissionDenied("只有系统管理员可以录入节假日安排")
     year = _year_or_404(year)
     form = CalendarYearForm(request.POST or None, year=year)

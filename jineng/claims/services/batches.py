@@ -21,10 +21,6 @@ from jineng.common.errors import DomainError, PermissionDenied
 MAX_CLAIMS_PER_BATCH = 500
 
 
-def _amount_due(claim: Claim):
-    return claim.judged_total - claim.advance_paid
-
-
 def _check_batch_reviewer(batch: PaymentBatch, actor) -> None:
     if not selectors.user_may_review_region(user=actor, region_code=batch.region_code):
         raise PermissionDenied("只有支付地区的审核人员可以办理该拨付计划")
@@ -59,7 +55,7 @@ def payment_batch_create(*, claim_ids: list[int], actor) -> PaymentBatch:
             if claim.payment_batch_id:  # only an open plan keeps its claims (a cancelled one lets them go)
                 raise DomainError("claim_in_batch", f"申请 {claim.number} 已编入拨付计划 {claim.payment_batch.number}",
                                   field="claims")
-            if _amount_due(claim) <= ZERO:
+            if claim.rest_to_pay <= ZERO:
                 raise DomainError("claim_owes_refund", f"申请 {claim.number} 审定金额不高于已先行拨付金额，"
                                   "应在申请页面单独登记退款，不编入拨付计划", field="claims")
         regions = {claim.region_code for claim in claims}
@@ -67,7 +63,7 @@ def payment_batch_create(*, claim_ids: list[int], actor) -> PaymentBatch:
             raise DomainError("batch_mixed_regions", "一份拨付计划只能包含同一支付地区（县区）的申请", field="claims")
         region_code = regions.pop()
         batch = PaymentBatch.objects.create(number=_number(region_code, now), region_code=region_code,
-                                            total=sum((_amount_due(c) for c in claims), ZERO),
+                                            total=sum((c.rest_to_pay for c in claims), ZERO),
                                             created_by=actor, created_at=now)
         Claim.objects.filter(pk__in=[c.pk for c in claims]).update(payment_batch=batch)
         audit_record(actor=actor, action="claim.batch_create", target=batch,
